@@ -1,0 +1,85 @@
+// The Report: per unit, per activity, the photos with verdicts and reasons. JSON is the source; table/HTML are views of it.
+import type { Campaign, Unit } from '../campaign/schema.ts';
+import { activitiesOf } from '../campaign/load.ts';
+import type { PhotoResult } from '../check/check-photo.ts';
+import type { Message } from '../i18n/messages.ts';
+
+/** pass: at least one compliant photo · review: none compliant, some need a person · fail: none compliant · missing: nothing submitted. */
+export type ActivityStatus = 'pass' | 'review' | 'fail' | 'missing';
+
+export interface ActivityReport {
+  activity: { id: string; number: number; name: Message };
+  /** Whether the campaign makes this unit responsible for this activity (责任单位). */
+  responsible: boolean;
+  status: ActivityStatus;
+  photos: PhotoResult[];
+}
+
+export interface UnitReport {
+  unit: { id: string; name: Message };
+  summary: { photos: number; pass: number; review: number; fail: number; error: number; activitiesMissing: number };
+  activities: ActivityReport[];
+}
+
+export interface Report {
+  campaign: { id: string; version: string; title: Message };
+  generatedAt: string;
+  units: UnitReport[];
+}
+
+export interface CheckedPhoto {
+  unit: string;
+  activity: string;
+  result: PhotoResult;
+}
+
+export function activityStatus(photos: PhotoResult[]): ActivityStatus {
+  if (photos.length === 0) return 'missing';
+  if (photos.some((p) => p.verdict === 'pass')) return 'pass';
+  if (photos.some((p) => p.verdict === 'review')) return 'review';
+  return 'fail';
+}
+
+function unitReport(campaign: Campaign, unit: Unit, photos: CheckedPhoto[]): UnitReport {
+  const mine = photos.filter((p) => p.unit === unit.id);
+  const responsible = new Set(activitiesOf(campaign, unit).map((a) => a.id));
+  const submitted = new Set(mine.map((p) => p.activity));
+  const activities = campaign.activities
+    .filter((a) => responsible.has(a.id) || submitted.has(a.id))
+    .map((a): ActivityReport => {
+      const list = mine.filter((p) => p.activity === a.id).map((p) => p.result);
+      return {
+        activity: { id: a.id, number: a.number, name: a.name },
+        responsible: responsible.has(a.id),
+        status: activityStatus(list),
+        photos: list,
+      };
+    });
+  const count = (v: string) => mine.filter((p) => p.result.verdict === v).length;
+  return {
+    unit: { id: unit.id, name: { zh: unit.id, en: unit.en } },
+    summary: {
+      photos: mine.length,
+      pass: count('pass'),
+      review: count('review'),
+      fail: count('fail'),
+      error: count('error'),
+      activitiesMissing: activities.filter((a) => a.responsible && a.status === 'missing').length,
+    },
+    activities,
+  };
+}
+
+/**
+ * Build the report. By default it covers the units that submitted photos; `allUnits` covers every unit
+ * of the campaign (the collector's view, where missing submissions matter).
+ */
+export function buildReport(campaign: Campaign, photos: CheckedPhoto[], opts: { allUnits?: boolean; now?: Date } = {}): Report {
+  const submitted = new Set(photos.map((p) => p.unit));
+  const units = campaign.units.filter((u) => opts.allUnits || submitted.has(u.id));
+  return {
+    campaign: { id: campaign.id, version: campaign.version, title: campaign.title },
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    units: units.map((u) => unitReport(campaign, u, photos)),
+  };
+}

@@ -1,0 +1,61 @@
+// Terminal view of a Report: per unit, per activity, each photo's verdict with the reason and the fix for every failed rule.
+import type { Lang, Message } from '../i18n/messages.ts';
+import type { Report } from './report.ts';
+
+export const labels = {
+  verdict: {
+    pass: { zh: '合格', en: 'pass' },
+    fail: { zh: '不合格', en: 'fail' },
+    review: { zh: '待复核', en: 'review' },
+    error: { zh: '出错', en: 'error' },
+  },
+  activityStatus: {
+    pass: { zh: '已有合格照片', en: 'has a compliant photo' },
+    review: { zh: '待人工复核', en: 'needs review' },
+    fail: { zh: '暂无合格照片', en: 'no compliant photo yet' },
+    missing: { zh: '未提交', en: 'not submitted' },
+  },
+  report: { zh: '照片检查报告', en: 'photo check report' },
+  generated: { zh: '生成时间', en: 'Generated' },
+  activity: { zh: '活动', en: 'Activity' },
+  notResponsible: { zh: '（非本单位责任活动）', en: '(not assigned to this unit)' },
+  fix: { zh: '怎么改', en: 'How to fix' },
+  summary: {
+    zh: '照片 {{photos}} 张：合格 {{pass}}，待复核 {{review}}，不合格 {{fail}}，出错 {{error}}；未提交的责任活动 {{activitiesMissing}} 项',
+    en: '{{photos}} photos: {{pass}} pass, {{review}} review, {{fail}} fail, {{error}} error; {{activitiesMissing}} assigned activities not submitted',
+  },
+  people: { zh: '人数', en: 'people' },
+  noUnits: { zh: '没有照片。', en: 'No photos.' },
+} satisfies Record<string, Message | Record<string, Message>>;
+
+const marks = { pass: '✓', fail: '✗', review: '?', error: '!' } as const;
+
+function fill(template: string, data: Record<string, unknown>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k] ?? ''));
+}
+
+export function renderTable(report: Report, lang: Lang = 'zh'): string {
+  const out: string[] = [];
+  out.push(`${report.campaign.title[lang]} — ${labels.report[lang]}`);
+  out.push(`${labels.generated[lang]}: ${report.generatedAt}`);
+  if (report.units.length === 0) out.push('', labels.noUnits[lang]);
+  for (const u of report.units) {
+    out.push('', `■ ${u.unit.name[lang]}   ${fill(labels.summary[lang], u.summary)}`);
+    for (const a of u.activities) {
+      const head = `${labels.activity[lang]}${lang === 'zh' ? a.activity.id : ` ${a.activity.number}`} ${a.activity.name[lang]}`;
+      const resp = a.responsible ? '' : ` ${labels.notResponsible[lang]}`;
+      out.push(`  ${head}${resp} — ${labels.activityStatus[a.status][lang]}`);
+      for (const p of a.photos) {
+        const people = p.verdict === 'error' ? '' : `  ${labels.people[lang]} ${p.people.count}`;
+        out.push(`    ${marks[p.verdict]} ${labels.verdict[p.verdict][lang].padEnd(lang === 'zh' ? 3 : 6, lang === 'zh' ? '　' : ' ')} ${p.file}${people}`);
+        if (p.error) out.push(`        ! ${p.error.message[lang]}`);
+        for (const r of p.rules) {
+          if (r.status === 'pass' && p.verdict === 'pass') continue;
+          out.push(`        ${marks[r.status]} ${r.title[lang]}：${r.message[lang]}`);
+          if (r.fix) out.push(`          → ${labels.fix[lang]}：${r.fix[lang]}`);
+        }
+      }
+    }
+  }
+  return out.join('\n') + '\n';
+}
