@@ -199,14 +199,14 @@ describe('refusals (PC_ERR_NOT_IMAGE)', () => {
   it('refuses an empty file', async () => {
     const err = await refusal(Buffer.alloc(0));
     expect(err.code).toBe('PC_ERR_NOT_IMAGE');
-    expect(err.data.reason).toBe('文件为空 / the file is empty');
+    expect(err.data.reason).toEqual({ zh: '文件为空', en: 'the file is empty' });
     expect(err.status).toBe(422);
   });
 
   it('refuses a text file', async () => {
     const err = await refusal(Buffer.from('活动照片清单\nphoto list: a.jpg, b.jpg\n'));
     expect(err.code).toBe('PC_ERR_NOT_IMAGE');
-    expect(err.data.reason).toBe('不是图片文件 / not an image file');
+    expect(err.data.reason).toEqual({ zh: '不是图片文件', en: 'not an image file' });
     expect(err.messageIn('zh')).toContain('无法读取图片：不是图片文件');
     expect(err.message).toContain('not an image file');
   });
@@ -216,21 +216,21 @@ describe('refusals (PC_ERR_NOT_IMAGE)', () => {
     expect((await sharp(half).metadata()).width).toBe(1920); // sharp reads the header fine
     const err = await refusal(half);
     expect(err.code).toBe('PC_ERR_NOT_IMAGE');
-    expect(err.data.reason).toBe('图片文件已损坏或不完整 / the image file is damaged or incomplete');
+    expect(err.data.reason).toEqual({ zh: '图片文件已损坏或不完整', en: 'the image file is damaged or incomplete' });
     expect(err.cause).toBeInstanceOf(Error);
   });
 
   it('refuses a JPEG cut inside its header', async () => {
     const err = await refusal(sample1.subarray(0, 200));
-    expect(err.data.reason).toBe('图片文件已损坏或不完整 / the image file is damaged or incomplete');
+    expect(err.data.reason).toEqual({ zh: '图片文件已损坏或不完整', en: 'the image file is damaged or incomplete' });
   });
 
   it('refuses an image format that is not a photo format', async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
     const err = await refusal(svg);
-    expect(err.data.reason).toBe('不支持的格式 SVG / unsupported format SVG');
+    expect(err.data.reason).toEqual({ zh: '不支持的格式 SVG', en: 'unsupported format SVG' });
     const gif = await sharp(sample1).resize(50).gif().toBuffer();
-    expect((await refusal(gif)).data.reason).toBe('不支持的格式 GIF / unsupported format GIF');
+    expect((await refusal(gif)).data.reason).toEqual({ zh: '不支持的格式 GIF', en: 'unsupported format GIF' });
   });
 
   it('refuses a decompression bomb from its header, before decoding', async () => {
@@ -239,13 +239,14 @@ describe('refusals (PC_ERR_NOT_IMAGE)', () => {
     const meta = await sharp(bomb, { limitInputPixels: false }).metadata();
     expect([meta.width, meta.height]).toEqual([60_000, 60_000]);
     const err = await refusal(bomb);
-    expect(err.data.reason).toBe(
-      '图片过大（60000×60000 像素，上限 200 百万像素）/ the image is too large (60000×60000 px, limit 200 MP)',
-    );
+    expect(err.data.reason).toEqual({
+      zh: '图片过大（60000×60000 像素，上限 200 百万像素）',
+      en: 'the image is too large (60000×60000 px, limit 200 MP)',
+    });
   });
 
   it('applies a lower maxPixels when given', async () => {
     const err = await refusal(sample1, { maxPixels: 1_000_000 });
-    expect(err.data.reason).toMatch(/1920×1280/);
+    expect(err.messageIn('en')).toMatch(/1920×1280/);
   });
 });

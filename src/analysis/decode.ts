@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { PhotocheckError } from '../errors/catalogue.ts';
+import type { Message } from '../i18n/messages.ts';
 import type { RgbImage } from './types.ts';
 
 export interface DecodeOptions {
@@ -198,20 +199,22 @@ export function parseExifTime(value: unknown): string | null {
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
 }
 
-// Reasons fill the catalogue's {{reason}} in both languages, so each carries both.
+// Reasons fill the catalogue's {{reason}}; each is a Message, shown in the report's language.
 const reasons = {
-  empty: '文件为空 / the file is empty',
-  notImage: '不是图片文件 / not an image file',
-  damaged: '图片文件已损坏或不完整 / the image file is damaged or incomplete',
-  hevc: '此 HEIC（HEVC 编码）照片无法解码，请导出为 JPEG / this HEIC (HEVC) photo cannot be decoded, export it as JPEG',
-  tooLargeUnknown: '图片过大 / the image is too large',
-  unsupported: (format: string) => `不支持的格式 ${format.toUpperCase()} / unsupported format ${format.toUpperCase()}`,
-  tooLarge: (w: number, h: number, max: number) =>
-    `图片过大（${w}×${h} 像素，上限 ${Math.round(max / 1e6)} 百万像素）/ the image is too large (${w}×${h} px, limit ${Math.round(max / 1e6)} MP)`,
+  empty: { zh: '文件为空', en: 'the file is empty' },
+  notImage: { zh: '不是图片文件', en: 'not an image file' },
+  damaged: { zh: '图片文件已损坏或不完整', en: 'the image file is damaged or incomplete' },
+  hevc: { zh: '此 HEIC（HEVC 编码）照片无法解码，请导出为 JPEG', en: 'this HEIC (HEVC) photo cannot be decoded, export it as JPEG' },
+  tooLargeUnknown: { zh: '图片过大', en: 'the image is too large' },
+  unsupported: (format: string): Message => ({ zh: `不支持的格式 ${format.toUpperCase()}`, en: `unsupported format ${format.toUpperCase()}` }),
+  tooLarge: (w: number, h: number, max: number): Message => ({
+    zh: `图片过大（${w}×${h} 像素，上限 ${Math.round(max / 1e6)} 百万像素）`,
+    en: `the image is too large (${w}×${h} px, limit ${Math.round(max / 1e6)} MP)`,
+  }),
 };
 
 /** Maps what sharp throws to a short reason. */
-function reasonFor(err: unknown, fallback = reasons.notImage): string {
+function reasonFor(err: unknown, fallback: Message = reasons.notImage): Message {
   const message = err instanceof Error ? err.message : String(err);
   if (/unsupported image format/i.test(message)) return reasons.notImage;
   if (/is empty/i.test(message)) return reasons.empty;
@@ -220,6 +223,6 @@ function reasonFor(err: unknown, fallback = reasons.notImage): string {
   return fallback;
 }
 
-function notImage(reason: string, cause?: unknown, format?: string): PhotocheckError {
+function notImage(reason: Message, cause?: unknown, format?: string): PhotocheckError {
   return new PhotocheckError('PC_ERR_NOT_IMAGE', format ? { reason, format } : { reason }, { cause });
 }

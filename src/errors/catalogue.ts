@@ -52,6 +52,72 @@ export const errorCatalogue = {
     zh: '分析照片时出错：{{reason}}',
     en: 'Analysing the photo failed: {{reason}}',
   },
+  // ── queue and service (issue 3) ──
+  PC_ERR_REDIS_UNREACHABLE: {
+    status: 503,
+    zh: '连接不上 Redis（{{url}}）：{{reason}}。请启动 Redis（redis-server，或 docker compose up redis），或用 REDIS_URL 指定地址。',
+    en: 'Cannot reach Redis at {{url}}: {{reason}}. Start Redis (redis-server, or docker compose up redis) or point REDIS_URL at it.',
+  },
+  PC_ERR_REDIS_EVICTION: {
+    status: 500,
+    zh: 'Redis（{{url}}）的 maxmemory-policy 是 {{policy}}，队列任务可能被清除。请在 redis.conf 中设置 maxmemory-policy noeviction（或执行 redis-cli CONFIG SET maxmemory-policy noeviction）。',
+    en: 'Redis at {{url}} has maxmemory-policy {{policy}}, which may evict queued jobs. Set maxmemory-policy noeviction in redis.conf (or run redis-cli CONFIG SET maxmemory-policy noeviction).',
+  },
+  PC_ERR_QUEUE_UNAVAILABLE: {
+    status: 503,
+    zh: '照片已保存（提交 {{submission}}），但暂时无法加入检查队列：{{reason}}。Redis 恢复后会自动排队，请稍后查看进度。',
+    en: 'The photos are saved (submission {{submission}}) but could not be queued: {{reason}}. They are queued automatically once Redis is back; check the progress later.',
+  },
+  PC_ERR_PHOTO_MISSING: {
+    status: 500,
+    zh: '数据目录 {{dir}} 中找不到照片 {{sha256}}（{{reason}}）。检查程序（worker）必须与服务使用同一个数据目录（PHOTOCHECK_DATA / --data）。',
+    en: 'Photo {{sha256}} is not in the data directory {{dir}} ({{reason}}). Workers must use the same data directory as the service (PHOTOCHECK_DATA / --data).',
+  },
+  PC_ERR_ANALYSIS_VERSION: {
+    status: 500,
+    zh: '此 worker 的分析版本是 {{worker}}，任务需要 {{job}}。请让服务和所有 worker 使用相同的 --faces/--ocr 设置和相同版本的 photocheck。',
+    en: 'This worker analyses as {{worker}} but the job needs {{job}}. Run the service and every worker with the same --faces/--ocr settings and the same photocheck version.',
+  },
+  PC_ERR_AUTH_REQUIRED: {
+    status: 401,
+    zh: '需要访问令牌。请在请求头中加上 Authorization: Bearer <令牌>（photocheck submit 用 --token 或 PHOTOCHECK_TOKEN）；令牌由管理员用 photocheck token create 生成。',
+    en: 'An access token is required. Send Authorization: Bearer <token> (photocheck submit takes --token or PHOTOCHECK_TOKEN); an administrator creates tokens with photocheck token create.',
+  },
+  PC_ERR_TOKEN_INVALID: {
+    status: 401,
+    zh: '访问令牌无效或已作废。请向管理员索取新令牌（photocheck token create）。',
+    en: 'The access token is unknown or revoked. Ask an administrator for a new one (photocheck token create).',
+  },
+  PC_ERR_FORBIDDEN: {
+    status: 403,
+    zh: '此令牌只能访问“{{own}}”的数据，不能访问“{{unit}}”的。',
+    en: 'This token may access the data of "{{own}}" only, not of "{{unit}}".',
+  },
+  PC_ERR_COLLECTOR_ONLY: {
+    status: 403,
+    zh: '只有汇总单位（{{collector}}）的令牌可以{{action}}。',
+    en: 'Only the collector\'s ({{collector}}) token may {{action}}.',
+  },
+  PC_ERR_NOT_FOUND: {
+    status: 404,
+    zh: '没有找到{{what}}。',
+    en: 'Not found: {{what}}.',
+  },
+  PC_ERR_BAD_REQUEST: {
+    status: 400,
+    zh: '请求有误：{{issues}}',
+    en: 'Bad request: {{issues}}',
+  },
+  PC_ERR_TOO_LARGE: {
+    status: 413,
+    zh: '上传内容过大：{{reason}}（每张照片不超过 {{maxFileMb}} MB，每次不超过 {{maxFiles}} 张）。',
+    en: 'The upload is too large: {{reason}} (at most {{maxFileMb}} MB per photo and {{maxFiles}} photos per upload).',
+  },
+  PC_ERR_SERVER: {
+    status: 502,
+    zh: '服务 {{server}} 出错：{{reason}}',
+    en: 'The service at {{server}} failed: {{reason}}',
+  },
 } as const satisfies Record<string, Message & { status: number }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -63,7 +129,7 @@ export class PhotocheckError extends Error {
   readonly status: number;
 
   constructor(code: ErrorCode, data: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(format(errorCatalogue[code].en, data), options);
+    super(format(errorCatalogue[code].en, data, 'en'), options);
     this.name = 'PhotocheckError';
     this.code = code;
     this.data = data;
@@ -71,7 +137,7 @@ export class PhotocheckError extends Error {
   }
 
   messageIn(lang: Lang): string {
-    return format(errorCatalogue[this.code][lang], this.data);
+    return format(errorCatalogue[this.code][lang], this.data, lang);
   }
 
   toJSON(): { code: ErrorCode; message: Message } {

@@ -7,13 +7,22 @@ export interface Message {
   en: string;
 }
 
-/** Fill `{{name}}` placeholders from data; a missing value is left visible as `{{name}}`. */
-export function format(template: string, data: Record<string, unknown> = {}): string {
+/**
+ * Fill `{{name}}` placeholders from data; a missing value is left visible as `{{name}}`.
+ * A value that is itself a Message ({ zh, en }) is shown in `lang`.
+ */
+export function format(template: string, data: Record<string, unknown> = {}, lang: Lang = 'zh'): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => {
     const value = data[key];
     if (value === undefined || value === null) return whole;
-    return typeof value === 'number' ? formatNumber(value) : String(value);
+    if (typeof value === 'number') return formatNumber(value);
+    if (isMessage(value)) return value[lang];
+    return String(value);
   });
+}
+
+function isMessage(v: unknown): v is Message {
+  return typeof v === 'object' && v !== null && typeof (v as Message).zh === 'string' && typeof (v as Message).en === 'string';
 }
 
 function formatNumber(n: number): string {
@@ -26,6 +35,7 @@ export function placeholders(template: string): string[] {
   return [...new Set([...template.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!))].sort();
 }
 
-export function render(message: Message, lang: Lang, data?: Record<string, unknown>): string {
-  return format(message[lang], data);
+/** A message with its placeholders filled, in both languages. */
+export function fill(message: Message, data?: Record<string, unknown>): Message {
+  return { zh: format(message.zh, data, 'zh'), en: format(message.en, data, 'en') };
 }

@@ -25,9 +25,11 @@ export const labels = {
     en: '{{photos}} photos: {{pass}} pass, {{review}} review, {{fail}} fail, {{error}} error; {{activitiesMissing}} assigned activities not submitted',
   },
   people: { zh: '人数', en: 'people' },
+  missing: { zh: '未提交：', en: 'Not submitted: ' },
   noUnits: { zh: '没有照片。', en: 'No photos.' },
 } satisfies Record<string, Message | Record<string, Message>>;
 
+const colon = { zh: '：', en: ': ' } as const;
 const marks = { pass: '✓', fail: '✗', review: '?', error: '!' } as const;
 
 function fill(template: string, data: Record<string, unknown>): string {
@@ -41,7 +43,8 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
   if (report.units.length === 0) out.push('', labels.noUnits[lang]);
   for (const u of report.units) {
     out.push('', `■ ${u.unit.name[lang]}   ${fill(labels.summary[lang], u.summary)}`);
-    for (const a of u.activities) {
+    const missing = u.activities.filter((a) => a.status === 'missing');
+    for (const a of u.activities.filter((x) => x.status !== 'missing')) {
       const head = `${labels.activity[lang]}${lang === 'zh' ? a.activity.id : ` ${a.activity.number}`} ${a.activity.name[lang]}`;
       const resp = a.responsible ? '' : ` ${labels.notResponsible[lang]}`;
       out.push(`  ${head}${resp} — ${labels.activityStatus[a.status][lang]}`);
@@ -51,10 +54,14 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
         if (p.error) out.push(`        ! ${p.error.message[lang]}`);
         for (const r of p.rules) {
           if (r.status === 'pass' && p.verdict === 'pass') continue;
-          out.push(`        ${marks[r.status]} ${r.title[lang]}：${r.message[lang]}`);
-          if (r.fix) out.push(`          → ${labels.fix[lang]}：${r.fix[lang]}`);
+          out.push(`        ${marks[r.status]} ${r.title[lang]}${colon[lang]}${r.message[lang]}`);
+          if (r.fix) out.push(`          → ${labels.fix[lang]}${colon[lang]}${r.fix[lang]}`);
         }
       }
+    }
+    if (missing.length > 0) {
+      const names = missing.map((a) => (lang === 'zh' ? `${a.activity.id} ${a.activity.name.zh}` : `${a.activity.number} ${a.activity.name.en}`));
+      out.push(`  ${labels.missing[lang]}${names.join(lang === 'zh' ? '；' : '; ')}`);
     }
   }
   return out.join('\n') + '\n';

@@ -1,7 +1,7 @@
 // Runs a campaign's rules on one Analysis and renders their messages: the cheap, pure half of a check.
 import type { Analysis } from '../analysis/types.ts';
 import type { Activity, Campaign, Unit } from '../campaign/schema.ts';
-import { format } from '../i18n/messages.ts';
+import { fill } from '../i18n/messages.ts';
 import { rules } from './index.ts';
 import type { RuleResult, RuleStatus } from './types.ts';
 
@@ -15,8 +15,7 @@ export function evaluateRules(analysis: Analysis, campaign: Campaign, unit: Unit
     const msg = rule.meta.messages[outcome.messageId];
     if (!msg) throw new Error(`rule ${id} returned unknown message id ${outcome.messageId}`);
     const fix = outcome.status === 'pass' ? undefined : rule.meta.fixes[outcome.messageId];
-    const fill = (m: { zh: string; en: string }) => ({ zh: format(m.zh, outcome.data), en: format(m.en, outcome.data) });
-    return { id, title: rule.meta.title, ...outcome, message: fill(msg), ...(fix ? { fix: fill(fix) } : {}) };
+    return { id, title: rule.meta.title, ...outcome, message: fill(msg, outcome.data), ...(fix ? { fix: fill(fix, outcome.data) } : {}) };
   });
 }
 

@@ -4,7 +4,7 @@ import { defineRule } from './types.ts';
 
 const options = z.object({
   /** Photos whose long side (px) is below this are too small to judge (or to publish). */
-  minLongSide: z.number().int().positive().default(640),
+  minLongSide: z.number().int().positive().default(400),
   /** Focus score below this fails: out of focus. */
   failBelow: z.number().positive().default(30),
   /** Focus score from failBelow up to passFrom goes to a person (soft, or shallow depth of field). */

@@ -10,8 +10,8 @@ const options = z.object({
   passSimilarity: z.number().min(0).max(1).default(0.8),
   /** Similarity from here up to passSimilarity goes to a person. */
   reviewSimilarity: z.number().min(0).max(1).default(0.6),
-  /** Keywords this short (characters) must be read exactly. */
-  exactUpTo: z.number().int().min(0).default(2),
+  /** Keywords this short (characters) must be read exactly: one slip in 3 characters matches phone numbers and addresses (3·15). */
+  exactUpTo: z.number().int().min(0).default(3),
   /** Text lines the reader is less sure of than this are ignored. */
   minLineScore: z.number().min(0).max(1).default(0.5),
   /** Character height as a fraction of the photo's short side below which the text is too small to read in the photo. */
@@ -97,8 +97,8 @@ export default defineRule({
         en: 'Read "{{text}}", close to the keyword "{{keyword}}" but not the same: please check',
       },
       otherActivity: {
-        zh: '画面中的字样“{{text}}”属于另一项活动（{{otherActivity}}），不是“{{activity}}”',
-        en: 'The text "{{text}}" belongs to another activity ({{otherActivity}}), not "{{activity}}"',
+        zh: '画面中的字样“{{text}}”属于另一项活动：{{otherActivity}}（本活动是{{activity}}）',
+        en: 'The text "{{text}}" belongs to another activity: {{otherActivity}} (this one is {{activity}})',
       },
       genericOnly: {
         zh: '只识别到“{{text}}”，没有本活动的主题关键词（如“{{example}}”），请人工确认',
@@ -134,7 +134,7 @@ export default defineRule({
     const shortSide = Math.min(analysis.width, analysis.height);
     const lines = analysis.text.filter((l) => l.score >= o.minLineScore);
     const example = activity.keywords[0]!;
-    const common = { activity: activity.name.zh, example, unit: unit.id };
+    const common = { activity: activity.name, example, unit: unit.id };
     const base = { threshold: { passSimilarity: o.passSimilarity, minCharRatio: o.minCharRatio } };
     const evidenceOf = (f: Found) => ({ textLines: [{ ...f.line, matched: f.keyword }] });
 
@@ -156,7 +156,7 @@ export default defineRule({
     }
     const other = otherActivity(campaign.activities, activity, lines, shortSide, o);
     if (other) {
-      const data = { ...common, text: other.found.line.text, otherActivity: other.activity.name.zh };
+      const data = { ...common, text: other.found.line.text, otherActivity: other.activity.name };
       return { ...base, status: 'fail', messageId: 'otherActivity', value: found?.similarity ?? 0, data, evidence: evidenceOf(other.found) };
     }
     if (found && found.similarity >= o.reviewSimilarity) {

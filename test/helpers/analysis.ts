@@ -1,6 +1,7 @@
 // Small synthetic Analyses for rule tests: milliseconds, no models.
 import type { Analysis, Face, TextLine } from '../../src/analysis/types.ts';
 import { loadCampaign, findActivity, findUnit } from '../../src/campaign/load.ts';
+import type { Rule, RuleContext } from '../../src/rules/types.ts';
 
 export const campaign = loadCampaign();
 
@@ -32,9 +33,10 @@ export function analysis(overrides: Partial<Analysis> = {}): Analysis {
   };
 }
 
-export function ctx<O>(ruleId: string, unit = '雁江镇', activity = '四', options?: Partial<O>) {
+/** The context a rule sees: the 2023 campaign's options for it, optionally overridden. */
+export function ctx<O>(rule: Rule<O>, unit = '雁江镇', activity = '四', options?: Partial<O>): RuleContext<O> {
   return {
-    options: { ...(campaign.rules[ruleId] as O), ...options } as O,
+    options: { ...(campaign.rules[rule.meta.id] as O), ...options },
     campaign,
     unit: findUnit(campaign, unit),
     activity: findActivity(campaign, activity),

@@ -3,7 +3,7 @@ import participants from '../../src/rules/participants.ts';
 import { analysis, ctx, faces } from '../helpers/analysis.ts';
 
 describe('rule participants (参与人数20人以上)', () => {
-  const c = ctx('participants');
+  const c = ctx(participants);
   it.each([
     [0, 'fail', 'tooFew'],
     [17, 'fail', 'tooFew'],
@@ -28,7 +28,7 @@ describe('rule participants (参与人数20人以上)', () => {
   });
 
   it('takes the minimum and the review band from the campaign', () => {
-    const strict = ctx('participants', '雁江镇', '四', { min: 30, reviewBelow: 0, reviewAbove: 0 });
+    const strict = ctx(participants, '雁江镇', '四', { min: 30, reviewBelow: 0, reviewAbove: 0 });
     expect(participants.check(analysis({ faces: faces(29) }), strict).status).toBe('fail');
     expect(participants.check(analysis({ faces: faces(30) }), strict).status).toBe('pass');
   });

@@ -3,7 +3,7 @@ import sharpness from '../../src/rules/sharpness.ts';
 import { analysis, ctx } from '../helpers/analysis.ts';
 
 describe('rule sharpness (画面清晰)', () => {
-  const c = ctx('sharpness');
+  const c = ctx(sharpness);
   const s = (score: number, directionalRatio = 0.8) => ({ score, directionalRatio, scoredLongSide: 1024 });
   it.each([
     [300, 0.8, 'pass', 'sharp'],
@@ -19,8 +19,8 @@ describe('rule sharpness (画面清晰)', () => {
   });
 
   it('fails a photo too small to judge, whatever its score', () => {
-    const r = sharpness.check(analysis({ width: 480, height: 320 }), c);
-    expect([r.status, r.messageId, r.value]).toEqual(['fail', 'tooSmall', 480]);
+    const r = sharpness.check(analysis({ width: 300, height: 200 }), c);
+    expect([r.status, r.messageId, r.value]).toEqual(["fail", "tooSmall", 300]);
   });
 
   it('fails dark, overexposed and clipped photos', () => {

@@ -4,7 +4,7 @@ import { analysis, ctx, line } from '../helpers/analysis.ts';
 
 describe('rule theme-banner (主题突出、直观体现主题关键词)', () => {
   const check = (lines: ReturnType<typeof line>[], unit = '雁江镇', activity = '四') =>
-    themeBanner.check(analysis({ text: lines }), ctx('theme-banner', unit, activity));
+    themeBanner.check(analysis({ text: lines }), ctx(themeBanner, unit, activity));
 
   it('passes the notice example banner and shows the matched line as evidence', () => {
     const r = check([line('雁江镇关爱一老一小志愿服务活动')]);
@@ -35,7 +35,7 @@ describe('rule theme-banner (主题突出、直观体现主题关键词)', () =>
   it('fails a banner of another activity', () => {
     const r = check([line('临江镇节水护水志愿服务活动')]);
     expect([r.status, r.messageId]).toEqual(['fail', 'otherActivity']);
-    expect(String(r.data.otherActivity)).toContain('节水护水');
+    expect(r.data.otherActivity).toMatchObject({ zh: expect.stringContaining('节水护水') });
   });
 
   it('sends a generic volunteer banner without the theme to review', () => {

@@ -1,0 +1,116 @@
+// analyse(): one decode shared by every stage → sharpness, exposure, faces, text → the Analysis of a photo.
+import { createFaceDetector } from './faces/index.ts';
+import { createTextReader } from './text/index.ts';
+import { decodePhoto } from './decode.ts';
+import { measureExposure, measureSharpness } from './sharpness.ts';
+import type { Analysis, Box, FaceDetector, TextReader } from './types.ts';
+
+/** Bump when anything in the pipeline changes what an analysis contains. */
+const PIPELINE_VERSION = 1;
+
+export interface AnalyserOptions {
+  /** Face engine: see createFaceDetector. Default 'ssd-onnx-tiled' (same detections as face-api's SSD, ~4× faster). */
+  faces?: string;
+  /** Text engine: 'ppocr' (PP-OCRv4) or 'tesseract'. Default 'ppocr'. */
+  text?: string;
+  /** Long side (px) of the shared image that faces and text are found on; small photos are enlarged to it. Default 1920. */
+  workingLongSide?: number;
+  /** Long side (px) sharpness is scored at; small photos are scored at their own size, never enlarged. Default 1024. */
+  sharpnessLongSide?: number;
+}
+
+export const analyserDefaults: Readonly<Required<AnalyserOptions>> = Object.freeze({
+  faces: 'ssd-onnx-tiled',
+  text: 'ppocr',
+  workingLongSide: 1920,
+  sharpnessLongSide: 1024,
+});
+
+export function resolveAnalyserOptions(options: AnalyserOptions = {}): Required<AnalyserOptions> {
+  const o = { ...analyserDefaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  for (const k of ['workingLongSide', 'sharpnessLongSide'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 64) throw new TypeError(`Expected an integer ≥ 64 for ${k} but received ${o[k]}`);
+  }
+  return o;
+}
+
+/** The analysis version for these options: cached analyses are reused only under the same version. */
+export function analysisVersion(options: AnalyserOptions = {}): string {
+  const o = resolveAnalyserOptions(options);
+  return `a${PIPELINE_VERSION}:${o.faces}:${o.text}:${o.workingLongSide}:${o.sharpnessLongSide}`;
+}
+
+function scaleBox(box: Box, scale: number, width: number, height: number): Box {
+  const x = Math.max(0, box.x / scale);
+  const y = Math.max(0, box.y / scale);
+  return {
+    x: round1(x),
+    y: round1(y),
+    width: round1(Math.min(width - x, box.width / scale)),
+    height: round1(Math.min(height - y, box.height / scale)),
+  };
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/** Turns photo bytes into an Analysis with engines loaded once and kept. Not thread-safe across calls: await each. */
+export class LocalAnalyser {
+  readonly version: string;
+  readonly options: Required<AnalyserOptions>;
+  private faceDetector?: FaceDetector;
+  private textReader?: TextReader;
+
+  constructor(options: AnalyserOptions = {}) {
+    this.options = resolveAnalyserOptions(options);
+    this.version = analysisVersion(this.options);
+  }
+
+  private engines(): { faces: FaceDetector; text: TextReader } {
+    this.faceDetector ??= createFaceDetector(this.options.faces);
+    this.textReader ??= createTextReader(this.options.text as 'ppocr');
+    return { faces: this.faceDetector, text: this.textReader };
+  }
+
+  async analyse(bytes: Buffer): Promise<Analysis> {
+    const timings: Record<string, number> = {};
+    const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
+      const t0 = performance.now();
+      try {
+        return await fn();
+      } finally {
+        timings[stage] = Math.round(((timings[stage] ?? 0) + performance.now() - t0) * 10) / 10;
+      }
+    };
+    const { faces: faceDetector, text: textReader } = this.engines();
+    const photo = await time('decode', () => decodePhoto(bytes, { workingLongSide: this.options.workingLongSide }));
+    const { width, height } = photo;
+    const small = await time('decode', () => photo.rgb(this.options.sharpnessLongSide));
+    const sharpness = await time('sharpness', () => measureSharpness(small.image));
+    const exposure = measureExposure(small.image);
+    const work = await time('resize', () => photo.rgb(this.options.workingLongSide, { upscale: true }));
+    const faces = await time('faces', () => faceDetector.detect(work.image));
+    const text = await time('text', () => textReader.read(work.image));
+    return {
+      version: this.version,
+      sha256: photo.sha256,
+      width,
+      height,
+      format: photo.format,
+      bytes: photo.bytes,
+      capturedAt: photo.capturedAt,
+      sharpness,
+      exposure,
+      faces: faces.map((f) => ({ box: scaleBox(f.box, work.scale, width, height), score: round3(f.score) })),
+      text: text.map((l) => ({ text: l.text, box: scaleBox(l.box, work.scale, width, height), score: round3(l.score) })),
+      engines: { faces: faceDetector.name, text: textReader.name },
+      timings,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.faceDetector?.dispose?.();
+    await this.textReader?.dispose?.();
+  }
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;

@@ -1,0 +1,102 @@
+// A pool of worker threads, each with its own engines, so analyses use every core and never block the event loop.
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import './ort-env.ts';
+import { PhotocheckError, type ErrorCode } from '../errors/catalogue.ts';
+import { analysisVersion, type AnalyserOptions } from './analyse.ts';
+import type { Analysis } from './types.ts';
+
+export interface PoolOptions extends AnalyserOptions {
+  /** Worker threads (each loads its own models, ~0.5 GB). Default: the number of cores. */
+  threads?: number;
+}
+
+type Reply = { id: number; analysis: Analysis } | { id: number; error: { code?: ErrorCode; data?: Record<string, unknown>; message: string; stack?: string } };
+
+interface Pending {
+  id: number;
+  bytes: Buffer;
+  resolve: (a: Analysis) => void;
+  reject: (e: unknown) => void;
+}
+
+const workerUrl = new URL('./pool-worker-entry.mjs', import.meta.url);
+
+export class ThreadPoolAnalyser {
+  readonly version: string;
+  readonly threads: number;
+  private idle: Worker[] = [];
+  private all: Worker[] = [];
+  private queue: Pending[] = [];
+  private running = new Map<Worker, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions = {}) {
+    const { threads, ...analyser } = options;
+    this.version = analysisVersion(analyser);
+    this.threads = threads ?? Math.max(1, cpus().length);
+    if (!Number.isInteger(this.threads) || this.threads < 1) throw new TypeError(`Expected a positive integer for threads but received ${threads}`);
+  }
+
+  private spawn(): Worker {
+    const { threads: _t, ...analyser } = this.options;
+    const worker = new Worker(workerUrl, { workerData: analyser, });
+    worker.on('message', (reply: Reply) => this.settle(worker, reply));
+    worker.on('error', (err) => this.crash(worker, err));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.crash(worker, new Error(`analysis worker exited with code ${code}`));
+    });
+    this.all.push(worker);
+    return worker;
+  }
+
+  analyse(bytes: Buffer): Promise<Analysis> {
+    if (this.closed) return Promise.reject(new Error('ThreadPoolAnalyser is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, bytes, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let worker = this.idle.pop();
+      if (!worker && this.all.length < this.threads) worker = this.spawn();
+      if (!worker) return;
+      const job = this.queue.shift()!;
+      this.running.set(worker, job);
+      worker.postMessage({ id: job.id, bytes: job.bytes });
+    }
+  }
+
+  private settle(worker: Worker, reply: Reply): void {
+    const job = this.running.get(worker);
+    this.running.delete(worker);
+    this.idle.push(worker);
+    if (job && job.id === reply.id) {
+      if ('analysis' in reply) job.resolve(reply.analysis);
+      else if (reply.error.code) job.reject(new PhotocheckError(reply.error.code, reply.error.data));
+      else job.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+    }
+    this.pump();
+  }
+
+  /** A worker died (out of memory, native crash): fail its job, replace it, keep the pool going. */
+  private crash(worker: Worker, err: Error): void {
+    const job = this.running.get(worker);
+    this.running.delete(worker);
+    this.all = this.all.filter((w) => w !== worker);
+    this.idle = this.idle.filter((w) => w !== worker);
+    job?.reject(err);
+    if (!this.closed) this.pump();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new Error('ThreadPoolAnalyser closed'));
+    await Promise.all(this.all.map((w) => w.terminate()));
+    this.all = [];
+    this.idle = [];
+  }
+}
