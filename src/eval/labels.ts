@@ -1,10 +1,10 @@
 // Reads an evaluation labels file (labels.json): per photo the faces truth, the sharp/blurred label and the transcribed text lines.
 import { readFileSync } from 'node:fs';
 import { PhotocheckError } from '../errors/catalogue.ts';
-import { normalizeText } from '../text/match.ts';
+import { normalizeText, WILDCARD } from '../text/match.ts';
 
 /** Stands for one uncertain character (`[x]` or `?` in a transcription) in a normalised pattern. */
-export const WILDCARD = '\uE000';
+export { WILDCARD };
 
 export type SharpLabel = 'sharp' | 'blurred' | 'partial' | 'soft';
 

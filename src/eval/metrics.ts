@@ -1,65 +1,11 @@
 // The evaluation's measures, as pure functions: character accuracy with uncertain characters, count error, decision buckets.
 import type { TextLine } from '../analysis/types.ts';
 import type { RuleStatus } from '../rules/types.ts';
-import { normalizeText } from '../text/match.ts';
-import { WILDCARD, type SharpLabel, type TextLabelLine } from './labels.ts';
+import { bestSubstringMatch, normalizeText, type SubstringMatch } from '../text/match.ts';
+import type { SharpLabel, TextLabelLine } from './labels.ts';
 
 // ── character accuracy ───────────────────────────────────────────────────────────────────────────────
 
-export interface PatternMatch {
-  /** Edits (substitutions, insertions, deletions of certain characters) to turn the best stretch of text into the pattern. */
-  edits: number;
-  /** The stretch of text that matched (normalised). */
-  matched: string;
-}
-
-/**
- * Best approximate occurrence of `pattern` anywhere in `text` (Sellers' algorithm, as bestSubstringMatch in
- * text/match.ts), where WILDCARD characters in the pattern (uncertain characters of a transcription) cost
- * nothing: matched against any character, or missing from the text. Without wildcards the edit count is
- * bestSubstringMatch's.
- */
-export function matchPattern(pattern: string, text: string): PatternMatch {
-  const k = [...pattern];
-  const t = [...text];
-  const certain = k.filter((c) => c !== WILDCARD).length;
-  let prev = new Int32Array(t.length + 1);
-  let prevStart = new Int32Array(t.length + 1);
-  let cur = new Int32Array(t.length + 1);
-  let curStart = new Int32Array(t.length + 1);
-  for (let j = 0; j <= t.length; j++) prevStart[j] = j;
-  for (let i = 1; i <= k.length; i++) {
-    const wild = k[i - 1] === WILDCARD;
-    cur[0] = prev[0]! + (wild ? 0 : 1);
-    curStart[0] = 0;
-    for (let j = 1; j <= t.length; j++) {
-      const sub = prev[j - 1]! + (wild || k[i - 1] === t[j - 1] ? 0 : 1);
-      const del = prev[j]! + (wild ? 0 : 1); // pattern char missing from the text
-      const ins = cur[j - 1]! + 1; // extra char in the text
-      if (sub <= del && sub <= ins) {
-        cur[j] = sub;
-        curStart[j] = prevStart[j - 1]!;
-      } else if (del <= ins) {
-        cur[j] = del;
-        curStart[j] = prevStart[j]!;
-      } else {
-        cur[j] = ins;
-        curStart[j] = curStart[j - 1]!;
-      }
-    }
-    [prev, cur] = [cur, prev];
-    [prevStart, curStart] = [curStart, prevStart];
-  }
-  let best = certain;
-  let end = 0;
-  for (let j = 0; j <= t.length; j++) {
-    if (prev[j]! < best) {
-      best = prev[j]!;
-      end = j;
-    }
-  }
-  return { edits: best, matched: best >= certain ? '' : t.slice(prevStart[end]!, end).join('') };
-}
 
 export interface LineScore {
   /** 1 − edits / length, in [0, 1]. */
@@ -88,7 +34,7 @@ export interface TextScore {
   exactLines: number;
 }
 
-const lineScore = (m: PatternMatch, length: number): LineScore => ({
+const lineScore = (m: SubstringMatch, length: number): LineScore => ({
   accuracy: length === 0 ? 1 : Math.max(0, 1 - m.edits / length),
   edits: m.edits,
   matched: m.matched,
@@ -106,10 +52,10 @@ export function scoreText(label: TextLabelLine[], recognised: Pick<TextLine, 'te
   const joinedText = normalizeText(recognised.map((l) => l.text).join(''));
   const each = recognised.map((l) => normalizeText(l.text)).filter(Boolean);
   const lines = label.map((l): TextLineResult => {
-    const joined = matchPattern(l.pattern, joinedText);
-    let perLine: PatternMatch = { edits: l.length, matched: '' };
+    const joined = bestSubstringMatch(l.pattern, joinedText);
+    let perLine: SubstringMatch = { similarity: 0, edits: l.length, matched: '' };
     for (const text of each) {
-      const m = matchPattern(l.pattern, text);
+      const m = bestSubstringMatch(l.pattern, text);
       if (m.edits < perLine.edits) perLine = m;
     }
     return { raw: l.raw, field: l.field, length: l.length, joined: lineScore(joined, l.length), perLine: lineScore(perLine, l.length) };

@@ -9,21 +9,25 @@ export function normalizeText(s: string): string {
 }
 
 export interface SubstringMatch {
-  /** 1 − edits / keyword length, in [0, 1]; 1 is an exact occurrence. */
+  /** 1 − edits / keyword length (wildcards not counted), in [0, 1]; 1 is an exact occurrence. */
   similarity: number;
   edits: number;
   /** The stretch of text that matched (normalised). */
   matched: string;
 }
 
+/** A character that, in a keyword or pattern, matches any character or none at no cost (an uncertain character). */
+export const WILDCARD = '\uE000';
+
 /**
  * Best match of `keyword` anywhere inside `text` (both normalised by the caller), allowing insertions,
- * deletions and substitutions: the minimum edit distance between the keyword and any substring of the text.
+ * deletions and substitutions: the minimum edit distance between the keyword and any substring of the text
+ * (Sellers' algorithm). WILDCARD characters in the keyword cost nothing.
  */
 export function bestSubstringMatch(keyword: string, text: string): SubstringMatch {
   const k = [...keyword];
   const t = [...text];
-  const m = k.length;
+  const m = k.filter((c) => c !== WILDCARD).length;
   if (m === 0) return { similarity: 1, edits: 0, matched: '' };
   // prev[j] / cur[j]: edits to match k[0..i) ending at t[j); start[j]: where that match begins in t.
   let prev = new Int32Array(t.length + 1);
@@ -31,12 +35,13 @@ export function bestSubstringMatch(keyword: string, text: string): SubstringMatc
   let cur = new Int32Array(t.length + 1);
   let curStart = new Int32Array(t.length + 1);
   for (let j = 0; j <= t.length; j++) prevStart[j] = j;
-  for (let i = 1; i <= m; i++) {
-    cur[0] = i;
+  for (let i = 1; i <= k.length; i++) {
+    const wild = k[i - 1] === WILDCARD;
+    cur[0] = prev[0]! + (wild ? 0 : 1);
     curStart[0] = 0;
     for (let j = 1; j <= t.length; j++) {
-      const sub = prev[j - 1]! + (k[i - 1] === t[j - 1] ? 0 : 1);
-      const del = prev[j]! + 1; // keyword char missing from text
+      const sub = prev[j - 1]! + (wild || k[i - 1] === t[j - 1] ? 0 : 1);
+      const del = prev[j]! + (wild ? 0 : 1); // keyword char missing from text
       const ins = cur[j - 1]! + 1; // extra char in text
       if (sub <= del && sub <= ins) {
         cur[j] = sub;
