@@ -33,12 +33,22 @@ describe('checkPhoto on generated photos (real models)', () => {
     expect(r.verdict).toBe('pass');
     expect(r.people.count).toBe(22);
     expect(rule(r, 'theme-banner').evidence.textLines?.[0]?.text).toBe('雁江镇关爱一老一小志愿服务活动');
-    expect(r.image).toMatchObject({ width: 3000, height: 2000 });
+    expect(r.image).toEqual({ width: 3000, height: 2000, capturedAt: '2023-03-18T10:30:00' });
+    // 21 of 22 in red vests: the front woman of sample 5 sits at the bottom edge, her vest out of the picture.
+    expect(rule(r, 'uniform')).toMatchObject({ status: 'pass', messageId: 'uniformed', value: 21 });
+    expect(rule(r, 'uniform').evidence.uniformed).toHaveLength(21);
+    expect(rule(r, 'capture-date')).toMatchObject({ status: 'pass', messageId: 'inWindow' });
   });
 
-  it('fails only participants when 13 people are in the picture', async () => {
+  it('fails only participants when 13 people are in the picture (no EXIF: capture date to review)', async () => {
     const r = await check('banner-few-people.jpg');
-    expect(statuses(r)).toEqual({ sharpness: 'pass:sharp', 'theme-banner': 'pass:found', participants: 'fail:tooFew' });
+    expect(statuses(r)).toEqual({
+      sharpness: 'pass:sharp',
+      'theme-banner': 'pass:found',
+      participants: 'fail:tooFew',
+      uniform: 'pass:uniformed',
+      'capture-date': 'review:noExif',
+    });
     expect(r.people.count).toBeLessThanOrEqual(13);
     expect(r.people.count).toBeGreaterThanOrEqual(11);
   });
@@ -53,7 +63,13 @@ describe('checkPhoto on generated photos (real models)', () => {
   });
 
   it('fails a red banner without text, and a photo of another activity', async () => {
-    expect(statuses(await check('no-text.jpg'))).toEqual({ sharpness: 'pass:sharp', 'theme-banner': 'fail:noText', participants: 'pass:enough' });
+    expect(statuses(await check('no-text.jpg'))).toEqual({
+      sharpness: 'pass:sharp',
+      'theme-banner': 'fail:noText',
+      participants: 'pass:enough',
+      uniform: 'pass:uniformed',
+      'capture-date': 'review:noExif',
+    });
     expect(rule(await check('banner-other-theme.jpg'), 'theme-banner').messageId).toBe('otherActivity');
   });
 
@@ -81,6 +97,15 @@ describe('checkPhoto on generated photos (real models)', () => {
     const r = await check('rotated-exif.jpg');
     expect(r.verdict).toBe('pass');
     expect(r.image).toEqual({ width: 3000, height: 2000, capturedAt: '2023-03-18T10:30:00' });
+  });
+
+  it('never passes the uniform for people in their own clothes, a few of them red', async () => {
+    // group-22 and group-18 are banner-pass's people without vests: two wear red or orange-red dresses.
+    for (const name of ['group-22.jpg', 'group-18.jpg']) {
+      const u = rule(await check(name), 'uniform');
+      expect(u.status, name).not.toBe('pass');
+      expect(u.value, name).toBeLessThanOrEqual(2);
+    }
   });
 
   it('counts most of the 44 small faces of a 12 MP group photo', async () => {

@@ -69,6 +69,10 @@ describe('photocheck check fixtures/tree', () => {
     expect(p.people.faces[0]).toMatchObject({ box: { x: expect.any(Number), y: expect.any(Number), width: expect.any(Number), height: expect.any(Number) }, score: expect.any(Number) });
     expect(p.text.lines[0]).toMatchObject({ text: expect.any(String), score: expect.any(Number) });
     expect(p.rules[0]).toMatchObject({ id: 'sharpness', status: 'pass', message: { zh: expect.any(String), en: expect.any(String) } });
+    expect(p.rules.map((r) => r.id)).toEqual(['sharpness', 'theme-banner', 'participants', 'uniform', 'capture-date']);
+    const uniform = p.rules.find((r) => r.id === 'uniform')!;
+    expect(uniform).toMatchObject({ status: 'pass', value: expect.any(Number), evidence: { faces: expect.any(Array), uniformed: expect.any(Array) } });
+    expect(p.rules.find((r) => r.id === 'capture-date')).toMatchObject({ status: 'pass', value: '2023-03-18T10:30:00' });
     const yanjiang = report.units[0]!;
     expect(yanjiang.activities.find((a) => a.activity.id === '四')!.status).toBe('pass');
     expect(yanjiang.activities.find((a) => a.activity.id === '一')!.status).toBe('missing');
@@ -89,6 +93,7 @@ describe('photocheck check fixtures/tree', () => {
     expect(en.stdout).toContain('■ Linjiang Town');
     expect(en.stdout).toMatch(/✗ fail\s+雁江镇\/四\/no-text\.jpg/);
     expect(en.stdout).toContain('No text found in the photo');
+    expect(en.stdout).toContain('The photo has no capture time (EXIF)'); // no-text.jpg: capture date to review
   });
 });
 

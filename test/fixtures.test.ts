@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import exifr from 'exifr';
 import sharp, { type Sharp } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { measureUpperBodies } from '../src/analysis/uniform.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const at = (rel: string) => path.join(ROOT, rel);
@@ -120,6 +121,52 @@ describe('rotated-exif.jpg', () => {
     const revived = await exifr.parse(file, { pick: ['DateTimeOriginal'] });
     const d = revived?.DateTimeOriginal as Date; // exifr reads EXIF local time into a local Date
     expect([d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes()]).toEqual([2023, 3, 18, 10, 30]);
+  });
+});
+
+describe('capture times (EXIF)', () => {
+  const dated = ['images/banner-pass.jpg', 'images/banner-other-theme.jpg', 'images/rotated-exif.jpg', 'tree/雁江镇/四/banner-pass.jpg', 'tree/临江镇/节水护水/banner-other-theme.jpg', 'tree/临江镇/节水护水/banner-pass.jpg'];
+
+  it.each(dated)('%s was taken on 18 March 2023 (inside the campaign window)', async (rel) => {
+    const raw = await exifr.parse(at(rel), { pick: ['DateTimeOriginal'], reviveValues: false });
+    expect(raw?.DateTimeOriginal).toBe('2023:03:18 10:30:00');
+  });
+
+  it('every other photo has no capture time (as after a messaging app)', async () => {
+    for (const rel of Object.keys(JPEGS).filter((r) => !dated.includes(r))) {
+      const raw = await exifr.parse(at(rel), { pick: ['DateTimeOriginal', 'CreateDate'], reviveValues: false }).catch(() => undefined);
+      expect(raw?.DateTimeOriginal ?? raw?.CreateDate, rel).toBeUndefined();
+    }
+  });
+});
+
+describe('red volunteer vests', () => {
+  type Box = [number, number, number, number];
+  const layouts = JSON.parse(readFileSync(at('expected.json'), 'utf8')).layouts as Record<string, { faces: Box[] }>;
+  /** People whose torso region (under the intended face box) is at least 30 % red, at 1500 px wide. */
+  async function redTorsos(rel: string, layout: string): Promise<number> {
+    const { data, info } = await sharp(at(rel)).rotate().resize({ width: 1500 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const faces = layouts[layout]!.faces.map(([x, y, width, height]) => ({ box: { x, y, width, height }, score: 1 }));
+    const bodies = measureUpperBodies({ data: new Uint8Array(data), width: info.width, height: info.height }, 0.5, faces, 3000, 2000);
+    return bodies.filter((b) => (b.torso?.colours.red ?? 0) >= 0.3).length;
+  }
+
+  it.each([
+    ['images/banner-pass.jpg', 'group-22'],
+    ['images/banner-other-theme.jpg', 'group-22'],
+    ['images/no-text.jpg', 'group-22'],
+    ['images/rotated-exif.jpg', 'group-22'],
+    ['images/banner-few-people.jpg', 'group-13'],
+  ])('%s shows (almost) everyone in a red vest', async (rel, layout) => {
+    // sample 5's front woman sits at the bottom edge, her vest out of the picture
+    expect(await redTorsos(rel, layout)).toBeGreaterThanOrEqual(layouts[layout]!.faces.length - 1);
+  });
+
+  it.each([
+    ['images/group-22.jpg', 'group-22'],
+    ['images/group-18.jpg', 'group-18'],
+  ])('%s shows the same people in their own clothes (two red or orange-red dresses)', async (rel, layout) => {
+    expect(await redTorsos(rel, layout)).toBeLessThanOrEqual(2);
   });
 });
 

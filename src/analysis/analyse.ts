@@ -1,12 +1,14 @@
-// analyse(): one decode shared by every stage → sharpness, exposure, faces, text → the Analysis of a photo.
+// analyse(): one decode shared by every stage → sharpness, exposure, faces, text, clothing colours, perceptual hash → the Analysis of a photo.
 import { createFaceDetector } from './faces/index.ts';
 import { createTextReader } from './text/index.ts';
 import { decodePhoto } from './decode.ts';
 import { measureExposure, measureSharpness } from './sharpness.ts';
+import { perceptualHash } from './phash.ts';
+import { measureUpperBodies } from './uniform.ts';
 import type { Analysis, Box, FaceDetector, TextReader } from './types.ts';
 
 /** Bump when anything in the pipeline changes what an analysis contains. */
-const PIPELINE_VERSION = 1;
+const PIPELINE_VERSION = 2; // 2: upperBodies (clothing colours under faces), phash
 
 export interface AnalyserOptions {
   /** Face engine: see createFaceDetector. Default 'ssd-onnx-tiled' (same detections as face-api's SSD, ~4× faster). */
@@ -17,6 +19,15 @@ export interface AnalyserOptions {
   workingLongSide?: number;
   /** Long side (px) sharpness is scored at; small photos are scored at their own size, never enlarged. Default 1024. */
   sharpnessLongSide?: number;
+  /** Side (px) of the square tiles the `*-tiled` face engines look at (each is letterboxed to 512 px). Default 640. */
+  tileSize?: number;
+  /** Long side (px) PP-OCR detects text at (`text: 'ppocr'` only; recognition reads the working image). Default 1440. */
+  ocrLongSide?: number;
+  /**
+   * onnxruntime intra-op threads per session (`ssd-onnx*` faces, `ppocr` text). Default 1: photos run in parallel
+   * on worker threads, one per core. Results do not depend on it, so it is not part of the analysis version.
+   */
+  ortThreads?: number;
 }
 
 export const analyserDefaults: Readonly<Required<AnalyserOptions>> = Object.freeze({
@@ -24,12 +35,26 @@ export const analyserDefaults: Readonly<Required<AnalyserOptions>> = Object.free
   text: 'ppocr',
   workingLongSide: 1920,
   sharpnessLongSide: 1024,
+  tileSize: 640,
+  ocrLongSide: 1440,
+  ortThreads: 1,
+});
+
+export type NumericAnalyserOption = 'workingLongSide' | 'sharpnessLongSide' | 'tileSize' | 'ocrLongSide' | 'ortThreads';
+
+/** Allowed integer range of each numeric option. */
+export const analyserOptionRanges: Readonly<Record<NumericAnalyserOption, readonly [min: number, max: number]>> = Object.freeze({
+  workingLongSide: [64, 16384],
+  sharpnessLongSide: [64, 16384],
+  tileSize: [64, 4096],
+  ocrLongSide: [64, 8192],
+  ortThreads: [1, 64],
 });
 
 export function resolveAnalyserOptions(options: AnalyserOptions = {}): Required<AnalyserOptions> {
   const o = { ...analyserDefaults, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
-  for (const k of ['workingLongSide', 'sharpnessLongSide'] as const) {
-    if (!Number.isInteger(o[k]) || o[k] < 64) throw new TypeError(`Expected an integer ≥ 64 for ${k} but received ${o[k]}`);
+  for (const [k, [min, max]] of Object.entries(analyserOptionRanges) as [NumericAnalyserOption, readonly [number, number]][]) {
+    if (!Number.isInteger(o[k]) || o[k] < min || o[k] > max) throw new TypeError(`Expected an integer between ${min} and ${max} for ${k} but received ${o[k]}`);
   }
   return o;
 }
@@ -37,7 +62,11 @@ export function resolveAnalyserOptions(options: AnalyserOptions = {}): Required<
 /** The analysis version for these options: cached analyses are reused only under the same version. */
 export function analysisVersion(options: AnalyserOptions = {}): string {
   const o = resolveAnalyserOptions(options);
-  return `a${PIPELINE_VERSION}:${o.faces}:${o.text}:${o.workingLongSide}:${o.sharpnessLongSide}`;
+  // Settings added later are named only when they differ from the default and matter to the engines chosen,
+  // so versions of earlier analyses stay valid.
+  const tile = o.faces.endsWith('-tiled') && o.tileSize !== analyserDefaults.tileSize ? `:tile${o.tileSize}` : '';
+  const ocr = o.text === 'ppocr' && o.ocrLongSide !== analyserDefaults.ocrLongSide ? `:ocr${o.ocrLongSide}` : '';
+  return `a${PIPELINE_VERSION}:${o.faces}:${o.text}:${o.workingLongSide}:${o.sharpnessLongSide}${tile}${ocr}`;
 }
 
 function scaleBox(box: Box, scale: number, width: number, height: number): Box {
@@ -66,8 +95,12 @@ export class LocalAnalyser {
   }
 
   private engines(): { faces: FaceDetector; text: TextReader } {
-    this.faceDetector ??= createFaceDetector(this.options.faces);
-    this.textReader ??= createTextReader(this.options.text as 'ppocr');
+    const o = this.options;
+    this.faceDetector ??= createFaceDetector(o.faces, { onnx: { intraOpNumThreads: o.ortThreads }, tiling: { tileSize: o.tileSize } });
+    this.textReader ??=
+      o.text === 'ppocr'
+        ? createTextReader('ppocr', { detLongSide: o.ocrLongSide, intraOpNumThreads: o.ortThreads })
+        : createTextReader(o.text as 'tesseract');
     return { faces: this.faceDetector, text: this.textReader };
   }
 
@@ -90,6 +123,9 @@ export class LocalAnalyser {
     const work = await time('resize', () => photo.rgb(this.options.workingLongSide, { upscale: true }));
     const faces = await time('faces', () => faceDetector.detect(work.image));
     const text = await time('text', () => textReader.read(work.image));
+    const originalFaces = faces.map((f) => ({ box: scaleBox(f.box, work.scale, width, height), score: round3(f.score) }));
+    const upperBodies = await time('uniform', () => measureUpperBodies(work.image, work.scale, originalFaces, width, height));
+    const hashes = await time('phash', () => perceptualHash(small.image));
     return {
       version: this.version,
       sha256: photo.sha256,
@@ -100,8 +136,11 @@ export class LocalAnalyser {
       capturedAt: photo.capturedAt,
       sharpness,
       exposure,
-      faces: faces.map((f) => ({ box: scaleBox(f.box, work.scale, width, height), score: round3(f.score) })),
+      faces: originalFaces,
       text: text.map((l) => ({ text: l.text, box: scaleBox(l.box, work.scale, width, height), score: round3(l.score) })),
+      upperBodies,
+      phash: hashes.phash,
+      phashMirrored: hashes.mirrored,
       engines: { faces: faceDetector.name, text: textReader.name },
       timings,
     };

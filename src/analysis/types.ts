@@ -74,6 +74,35 @@ export interface ExposureMeasure {
   brightFraction: number;
 }
 
+/**
+ * Named colours of clothing, as regions of CIELAB hue and chroma (src/analysis/uniform.ts defines them).
+ * Disjoint: a pixel is in at most one, so fractions of several colours add up.
+ */
+export type PaletteColour = 'red' | 'orange' | 'yellow' | 'green' | 'blue' | 'pink';
+
+/** Fraction of a region's pixels in each palette colour, in [0, 1] (the rest is neutral: white, grey, black, skin…). */
+export type ColourFractions = Record<PaletteColour, number>;
+
+/**
+ * What a person under a detected face wears, as colours (the uniform rule's input). Boxes are original-image
+ * pixels, clipped; a region is null when too little of it is in the photo or not hidden by other people's heads.
+ */
+export interface UpperBody {
+  /** Index of the face in `Analysis.faces`. */
+  face: number;
+  /** Chest and shoulders under the face (where a vest shows), with its colours. */
+  torso: { box: Box; colours: ColourFractions } | null;
+  /** Just above the face (where a cap shows), with its colours. */
+  head: { box: Box; colours: ColourFractions } | null;
+  /**
+   * Colours beside the person: the band around head and torso that no detected person covers (backdrop,
+   * banner, wall). A colour that is as common here as on the torso is the scene's, not the clothing's.
+   */
+  surround: ColourFractions | null;
+  /** The surround's band at head height (the backdrop between heads): what a cap is compared with. */
+  besideHead: ColourFractions | null;
+}
+
 export interface Analysis {
   /** Version of the analysis pipeline (engines + settings); cached analyses are keyed by sha256 + version. */
   version: string;
@@ -91,6 +120,18 @@ export interface Analysis {
   faces: Face[];
   /** Text lines in original-image pixels. */
   text: TextLine[];
+  /**
+   * Clothing colours under each face, one entry per face in `faces` order (pipeline a2 on; absent in older
+   * analyses, which the uniform rule sends to review).
+   */
+  upperBodies?: UpperBody[];
+  /**
+   * 64-bit DCT perceptual hash of the whole oriented photo (16 hex digits; src/analysis/phash.ts), for finding
+   * the same picture resized, recompressed or lightly cropped. Absent in analyses before pipeline a2.
+   */
+  phash?: string;
+  /** The perceptual hash of the photo mirrored left–right (a flipped copy of a photo matches `phash` of the other). */
+  phashMirrored?: string;
   engines: { faces: string; text: string };
   /** Milliseconds spent per stage. */
   timings: Record<string, number>;
