@@ -1,5 +1,5 @@
 // Analysis configurations to evaluate: `key=value,…` strings (--config, --compare) turned into AnalyserOptions.
-import { analyserDefaults, analysisVersion, resolveAnalyserOptions, type AnalyserOptions } from '../analysis/analyse.ts';
+import { analyserDefaults, analyserOptionRanges, analysisVersion, resolveAnalyserOptions, type AnalyserOptions } from '../analysis/analyse.ts';
 import { faceDetectorNames } from '../analysis/faces/index.ts';
 import { textReaderNames } from '../analysis/text/index.ts';
 import { PhotocheckError } from '../errors/catalogue.ts';
@@ -21,7 +21,16 @@ const keys: Record<string, keyof AnalyserOptions> = {
   workingLongSide: 'workingLongSide',
   sharpness: 'sharpnessLongSide',
   sharpnessLongSide: 'sharpnessLongSide',
+  tile: 'tileSize',
+  tileSize: 'tileSize',
+  det: 'ocrLongSide',
+  ocrLongSide: 'ocrLongSide',
+  ort: 'ortThreads',
+  ortThreads: 'ortThreads',
 };
+
+/** The short keys, as help and errors name them. */
+export const configKeys = ['faces', 'text', 'working', 'sharpness', 'tile', 'det', 'ort'] as const;
 
 function usage(reason: string): PhotocheckError {
   return new PhotocheckError('PC_ERR_USAGE', { reason });
@@ -36,7 +45,7 @@ export function parseConfigSpec(spec: string): AnalyserOptions {
     const value = eq < 0 ? '' : part.slice(eq + 1).trim();
     const field = keys[key];
     if (!field || !value) {
-      throw usage(`配置“${part}”应写成 键=值，键为 faces、text、working、sharpness / configuration "${part}" must be key=value with key faces, text, working or sharpness`);
+      throw usage(`配置“${part}”应写成 键=值，键为 ${configKeys.join('、')} / configuration "${part}" must be key=value with key ${configKeys.join(', ')}`);
     }
     if (field === 'faces') {
       if (!(faceDetectorNames as readonly string[]).includes(value)) {
@@ -50,7 +59,8 @@ export function parseConfigSpec(spec: string): AnalyserOptions {
       out.text = value;
     } else {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 64) throw usage(`${key} 应为不小于 64 的整数 / ${key} must be an integer ≥ 64 (got ${value})`);
+      const [min, max] = analyserOptionRanges[field];
+      if (!Number.isInteger(n) || n < min || n > max) throw usage(`${key} 应为 ${min}–${max} 的整数 / ${key} must be an integer from ${min} to ${max} (got ${value})`);
       out[field] = n;
     }
   }

@@ -153,7 +153,8 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
   out.push('', `■ ${t.configs[lang]}`);
   cs.forEach((c, i) => {
     const o = c.options;
-    out.push(`  ${col(i)}: faces=${o.faces} text=${o.text} working=${o.workingLongSide} sharpness=${o.sharpnessLongSide}  (${c.version}; ${t.wall[lang]} ${(c.wallMs / 1000).toFixed(1)} s)`);
+    const engineKeys = `${o.faces.endsWith('-tiled') ? ` tile=${o.tileSize}` : ''}${o.text === 'ppocr' ? ` det=${o.ocrLongSide}` : ''}`;
+    out.push(`  ${col(i)}: faces=${o.faces} text=${o.text} working=${o.workingLongSide} sharpness=${o.sharpnessLongSide}${engineKeys}  (${c.version}; ${t.wall[lang]} ${(c.wallMs / 1000).toFixed(1)} s)`);
   });
 
   // Summary: one column per configuration.
