@@ -44,6 +44,78 @@ const evalSchema = z.object({
   quiet: z.boolean().default(false),
 });
 
+// Service commands (issue 3): defaults come from the environment where the README says so.
+const env = (name: string, fallback: string) => () => process.env[name] || fallback;
+const serviceFlags = {
+  data: z.string().min(1).default(env('PHOTOCHECK_DATA', './data')),
+  redis: z.string().min(1).default(env('REDIS_URL', 'redis://127.0.0.1:6379')),
+  prefix: z.string().min(1).regex(/^[\w.-]+$/, 'letters, digits, _ . - only').default(env('PHOTOCHECK_QUEUE_PREFIX', 'photocheck')),
+  campaign: z.string().min(1).optional(),
+  faces: z.string().min(1).optional(),
+  ocr: z.enum(['ppocr', 'tesseract']).optional(),
+};
+const serviceOptions = {
+  data: { type: 'string' },
+  redis: { type: 'string' },
+  prefix: { type: 'string' },
+  campaign: { type: 'string' },
+  faces: { type: 'string' },
+  ocr: { type: 'string' },
+  lang: { type: 'string' },
+} as const;
+
+const serveSchema = z.object({
+  ...langFlag,
+  ...serviceFlags,
+  port: z.coerce.number().int().min(0).max(65535).default(() => Number(process.env.PORT || 8080)),
+  host: z.string().min(1).default(env('HOST', '127.0.0.1')),
+});
+
+const workerSchema = z.object({
+  ...langFlag,
+  ...serviceFlags,
+  concurrency: z.coerce.number().int().min(1).max(64).optional(),
+  'lock-duration': z.coerce.number().int().min(1000).optional(),
+  'stalled-interval': z.coerce.number().int().min(500).optional(),
+  grace: z.coerce.number().positive().optional(),
+});
+
+const submitSchema = z.object({
+  ...langFlag,
+  server: z.url({ protocol: /^https?$/, error: 'give --server http://host:port or set PHOTOCHECK_SERVER' }).prefault(env('PHOTOCHECK_SERVER', '')),
+  token: z.string().min(1, 'give --token or set PHOTOCHECK_TOKEN').prefault(env('PHOTOCHECK_TOKEN', '')),
+  unit: z.string().min(1).optional(),
+  activity: z.string().min(1).optional(),
+  mode: z.enum(['merge', 'replace']).optional(),
+  campaign: z.string().min(1).optional(),
+  format: z.enum(['table', 'json']).default('table'),
+  out: z.string().min(1).optional(),
+  quiet: z.boolean().default(false),
+  interval: z.coerce.number().positive().default(1),
+  timeout: z.coerce.number().positive().default(3600),
+});
+
+const tokenSchema = z.object({
+  ...langFlag,
+  data: serviceFlags.data,
+  campaign: z.string().min(1).optional(),
+  collector: z.boolean().default(false),
+  label: z.string().min(1).optional(),
+});
+
+const benchSchema = z.object({
+  ...langFlag,
+  config: z.string().min(1).optional(),
+  compare: z.array(z.string().min(1)).default([]),
+  threads: z.coerce.number().int().min(1).max(64).optional(),
+  repeat: z.coerce.number().int().min(1).max(100).default(3),
+  'no-baseline': z.boolean().default(false),
+  format: z.enum(['table', 'json']).default('table'),
+  out: z.string().min(1).optional(),
+  campaign: z.string().min(1).optional(),
+  quiet: z.boolean().default(false),
+});
+
 const commands: Record<string, Command<z.ZodType>> = {
   check: {
     options: {
@@ -86,6 +158,88 @@ const commands: Record<string, Command<z.ZodType>> = {
       return 0;
     },
   } satisfies Command<typeof evalSchema> as Command<z.ZodType>,
+  bench: {
+    options: {
+      config: { type: 'string' },
+      compare: { type: 'string', multiple: true },
+      threads: { type: 'string' },
+      repeat: { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      campaign: { type: 'string' },
+      lang: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    schema: benchSchema,
+    run: async (flags: z.infer<typeof benchSchema>, paths) => {
+      const { benchCommand } = await import('../bench/command.ts');
+      const { 'no-baseline': noBaseline, ...rest } = flags;
+      await benchCommand({ ...rest, noBaseline, paths });
+      return 0;
+    },
+  } satisfies Command<typeof benchSchema> as Command<z.ZodType>,
+  serve: {
+    options: { ...serviceOptions, port: { type: 'string' }, host: { type: 'string' } },
+    schema: serveSchema,
+    run: async (flags: z.infer<typeof serveSchema>, positionals) => {
+      if (positionals.length > 0) throw usage(`多余的参数 ${positionals.join(' ')} / unexpected ${positionals.join(' ')}`);
+      const { serveCommand } = await import('./serve.ts');
+      await serveCommand(flags);
+      return 0;
+    },
+  } satisfies Command<typeof serveSchema> as Command<z.ZodType>,
+  worker: {
+    options: { ...serviceOptions, concurrency: { type: 'string' }, 'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' }, grace: { type: 'string' } },
+    schema: workerSchema,
+    run: async (flags: z.infer<typeof workerSchema>, positionals) => {
+      if (positionals.length > 0) throw usage(`多余的参数 ${positionals.join(' ')} / unexpected ${positionals.join(' ')}`);
+      const { workerCommand } = await import('./worker.ts');
+      await workerCommand({
+        redisUrl: flags.redis,
+        data: flags.data,
+        prefix: flags.prefix,
+        faces: flags.faces,
+        ocr: flags.ocr,
+        concurrency: flags.concurrency,
+        lockDuration: flags['lock-duration'],
+        stalledInterval: flags['stalled-interval'],
+        grace: flags.grace,
+      });
+      return 0;
+    },
+  } satisfies Command<typeof workerSchema> as Command<z.ZodType>,
+  submit: {
+    options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      unit: { type: 'string' },
+      activity: { type: 'string' },
+      mode: { type: 'string' },
+      campaign: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      lang: { type: 'string' },
+      quiet: { type: 'boolean' },
+      interval: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    schema: submitSchema,
+    run: async (flags: z.infer<typeof submitSchema>, paths) => {
+      const { submitCommand } = await import('./submit.ts');
+      await submitCommand({ ...flags, paths });
+      return 0;
+    },
+  } satisfies Command<typeof submitSchema> as Command<z.ZodType>,
+  token: {
+    options: { data: { type: 'string' }, campaign: { type: 'string' }, collector: { type: 'boolean' }, label: { type: 'string' }, lang: { type: 'string' } },
+    schema: tokenSchema,
+    run: async (flags: z.infer<typeof tokenSchema>, positionals) => {
+      const { tokenCommand } = await import('./token.ts');
+      await tokenCommand({ ...flags, positionals });
+      return 0;
+    },
+  } satisfies Command<typeof tokenSchema> as Command<z.ZodType>,
 };
 
 function langOf(argv: string[]): Lang {

@@ -113,6 +113,11 @@ export const errorCatalogue = {
     zh: '上传内容过大：{{reason}}（每张照片不超过 {{maxFileMb}} MB，每次不超过 {{maxFiles}} 张）。',
     en: 'The upload is too large: {{reason}} (at most {{maxFileMb}} MB per photo and {{maxFiles}} photos per upload).',
   },
+  PC_ERR_INTERNAL: {
+    status: 500,
+    zh: '服务内部出错（{{reason}}）。详情见服务日志。',
+    en: 'Internal error ({{reason}}). The service log has the details.',
+  },
   PC_ERR_SERVER: {
     status: 502,
     zh: '服务 {{server}} 出错：{{reason}}',

@@ -13,12 +13,50 @@ export interface ActivityReport {
   responsible: boolean;
   status: ActivityStatus;
   photos: PhotoResult[];
+  /** Service reports only: the submission (version) these photos come from. Absent in `photocheck check`'s report. */
+  submission?: SubmissionInfo;
+  /** Service reports only: what changed since the previous version; null for a first submission. */
+  changes?: ActivityChanges | null;
+}
+
+/** One version of a unit's photos for an activity, as received by the service. */
+export interface SubmissionInfo {
+  id: number;
+  version: number;
+  submittedAt: string;
+  /** Submitted at or after the campaign's deadline. */
+  late: boolean;
+  /** Photos of this version not analysed yet (not in `photos` until they are). */
+  pending: number;
+}
+
+/** A file named in a change list, with its verdict now and, for failures, why (each failed rule's message, or the error). */
+export interface ChangedPhoto {
+  file: string;
+  verdict?: PhotoResult['verdict'];
+  reasons?: Message[];
+}
+
+/** What a resubmission changed, compared under the current thresholds. */
+export interface ActivityChanges {
+  sinceVersion: number;
+  added: ChangedPhoto[];
+  replaced: ChangedPhoto[];
+  removed: ChangedPhoto[];
+  /** Passing now, and not passing (or absent) in the previous version. */
+  newlyPassing: ChangedPhoto[];
+  /** Failing (fail or error) now and in the previous version, with the reasons. */
+  stillFailing: ChangedPhoto[];
+  /** Failing now, but passing, in review or absent in the previous version. */
+  newlyFailing: ChangedPhoto[];
 }
 
 export interface UnitReport {
   unit: { id: string; name: Message };
   summary: { photos: number; pass: number; review: number; fail: number; error: number; activitiesMissing: number };
   activities: ActivityReport[];
+  /** Service reports only: whether the latest version of any activity came after the deadline. */
+  late?: boolean;
 }
 
 export interface Report {

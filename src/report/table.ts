@@ -1,6 +1,6 @@
 // Terminal view of a Report: per unit, per activity, each photo's verdict with the reason and the fix for every failed rule.
 import type { Lang, Message } from '../i18n/messages.ts';
-import type { Report } from './report.ts';
+import type { ActivityReport, Report } from './report.ts';
 
 export const labels = {
   verdict: {
@@ -27,6 +27,16 @@ export const labels = {
   people: { zh: '人数', en: 'people' },
   missing: { zh: '未提交：', en: 'Not submitted: ' },
   noUnits: { zh: '没有照片。', en: 'No photos.' },
+  // Service reports (photocheck submit) only:
+  version: { zh: '第 {{version}} 版', en: 'version {{version}}' },
+  late: { zh: '逾期提交', en: 'submitted late' },
+  pending: { zh: '{{pending}} 张待检查', en: '{{pending}} pending' },
+  changes: { zh: '与第 {{sinceVersion}} 版相比', en: 'Since version {{sinceVersion}}' },
+  newlyPassing: { zh: '新合格', en: 'newly passing' },
+  stillFailing: { zh: '仍不合格', en: 'still failing' },
+  newlyFailing: { zh: '新不合格', en: 'newly failing' },
+  removed: { zh: '已删除', en: 'removed' },
+  noChange: { zh: '结果无变化', en: 'no change in results' },
 } satisfies Record<string, Message | Record<string, Message>>;
 
 const colon = { zh: '：', en: ': ' } as const;
@@ -47,7 +57,7 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
     for (const a of u.activities.filter((x) => x.status !== 'missing')) {
       const head = `${labels.activity[lang]}${lang === 'zh' ? a.activity.id : ` ${a.activity.number}`} ${a.activity.name[lang]}`;
       const resp = a.responsible ? '' : ` ${labels.notResponsible[lang]}`;
-      out.push(`  ${head}${resp} — ${labels.activityStatus[a.status][lang]}`);
+      out.push(`  ${head}${resp} — ${labels.activityStatus[a.status][lang]}${submissionNote(a, lang)}`);
       for (const p of a.photos) {
         const people = p.verdict === 'error' ? '' : `  ${labels.people[lang]} ${p.people.count}`;
         out.push(`    ${marks[p.verdict]} ${labels.verdict[p.verdict][lang].padEnd(lang === 'zh' ? 3 : 6, lang === 'zh' ? '　' : ' ')} ${p.file}${people}`);
@@ -58,6 +68,8 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
           if (r.fix) out.push(`          → ${labels.fix[lang]}${colon[lang]}${r.fix[lang]}`);
         }
       }
+      const changed = changesLine(a, lang);
+      if (changed) out.push(`    ${changed}`);
     }
     if (missing.length > 0) {
       const names = missing.map((a) => (lang === 'zh' ? `${a.activity.id} ${a.activity.name.zh}` : `${a.activity.number} ${a.activity.name.en}`));
@@ -65,4 +77,24 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** ` （第 2 版，逾期提交）`: the version, lateness and pending photos of a service report's activity. */
+function submissionNote(a: ActivityReport, lang: Lang): string {
+  if (!a.submission) return '';
+  const parts = [fill(labels.version[lang], { ...a.submission })];
+  if (a.submission.late) parts.push(labels.late[lang]);
+  if (a.submission.pending > 0) parts.push(fill(labels.pending[lang], { ...a.submission }));
+  return lang === 'zh' ? `（${parts.join('，')}）` : ` (${parts.join(', ')})`;
+}
+
+/** `与第 1 版相比：新合格 a.jpg；仍不合格 b.jpg；已删除 c.jpg`, or null for a first version. */
+function changesLine(a: ActivityReport, lang: Lang): string | null {
+  if (!a.changes) return null;
+  const name = (f: string) => f.split('/').pop()!;
+  const sep = lang === 'zh' ? '、' : ', ';
+  const parts = (['newlyPassing', 'stillFailing', 'newlyFailing', 'removed'] as const)
+    .filter((k) => a.changes![k].length > 0)
+    .map((k) => `${labels[k][lang]} ${a.changes![k].map((c) => name(c.file)).join(sep)}`);
+  return `${fill(labels.changes[lang], { ...a.changes })}${colon[lang]}${parts.length ? parts.join(lang === 'zh' ? '；' : '; ') : labels.noChange[lang]}`;
 }

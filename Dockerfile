@@ -1,0 +1,15 @@
+# photocheck's image for the API (`serve`) and the analysis workers (`worker`): the TypeScript sources run through tsx.
+FROM node:20-bookworm
+WORKDIR /app
+# npm ci compiles better-sqlite3 (package.json allowScripts) with the python3, make and g++ of this base image.
+COPY package.json package-lock.json .npmrc tsconfig.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY workers ./workers
+COPY models ./models
+ENV PHOTOCHECK_DATA=/data \
+    REDIS_URL=redis://redis:6379
+VOLUME /data
+ENTRYPOINT ["node", "bin/photocheck.js"]
+CMD ["--help"]

@@ -1,0 +1,238 @@
+// The service's records in SQLite: photos, analyses (by sha256 + analysis version), versioned submissions, results, tokens.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Analysis } from '../analysis/types.ts';
+import type { PhotoResult } from '../check/check-photo.ts';
+import type { Message } from '../i18n/messages.ts';
+import { sha256 } from '../util/hash.ts';
+import { openDatabase } from './migrate.ts';
+import { PhotoStore } from './photo-store.ts';
+
+export type AnalysisRecord =
+  | { status: 'done'; analysis: Analysis; worker: string | null; durationMs: number | null }
+  | { status: 'error'; error: { code: string; message: Message; data?: Record<string, unknown> }; worker: string | null; durationMs: number | null }
+  | { status: 'failed'; error: { reason: string }; worker: string | null; durationMs: number | null };
+
+export type PhotoChange = 'added' | 'replaced' | 'unchanged';
+
+export interface SubmissionPhoto {
+  file: string;
+  sha256: string;
+  change: PhotoChange;
+}
+
+export interface Submission {
+  id: number;
+  unit: string;
+  activity: string;
+  version: number;
+  campaignId: string;
+  analysisVersion: string;
+  submittedAt: string;
+  late: boolean;
+  tokenId: number | null;
+}
+
+export type Role = 'unit' | 'collector';
+
+export interface Token {
+  id: number;
+  role: Role;
+  unit: string | null;
+  label: string | null;
+  createdAt: string;
+}
+
+interface SubmissionRow {
+  id: number;
+  unit: string;
+  activity: string;
+  version: number;
+  campaign_id: string;
+  analysis_version: string;
+  submitted_at: string;
+  late: number;
+  token_id: number | null;
+}
+
+const toSubmission = (r: SubmissionRow): Submission => ({
+  id: r.id,
+  unit: r.unit,
+  activity: r.activity,
+  version: r.version,
+  campaignId: r.campaign_id,
+  analysisVersion: r.analysis_version,
+  submittedAt: r.submitted_at,
+  late: r.late === 1,
+  tokenId: r.token_id,
+});
+
+/** Tokens are shown once, when created; only their sha256 is stored. */
+export const hashToken = (token: string): string => sha256(token);
+
+export class Store {
+  readonly db: Database.Database;
+  readonly photos: PhotoStore;
+
+  /** Opens `<dataDir>/photocheck.db` (migrating it) and the photo store `<dataDir>/photos`. */
+  constructor(readonly dataDir: string) {
+    this.db = openDatabase(join(dataDir, 'photocheck.db'));
+    this.photos = new PhotoStore(dataDir);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ── photos ──────────────────────────────────────────────────────────────────────────────────────────────
+  addPhoto(sha: string, bytes: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO photos (sha256, bytes, stored_at) VALUES (?, ?, ?)').run(sha, bytes, new Date().toISOString());
+  }
+
+  // ── analyses ────────────────────────────────────────────────────────────────────────────────────────────
+  getAnalysis(sha: string, version: string): AnalysisRecord | undefined {
+    const row = this.db
+      .prepare<[string, string], { status: AnalysisRecord['status']; analysis: string | null; error: string | null; worker: string | null; duration_ms: number | null }>(
+        'SELECT status, analysis, error, worker, duration_ms FROM analyses WHERE sha256 = ? AND version = ?',
+      )
+      .get(sha, version);
+    if (!row) return undefined;
+    const meta = { worker: row.worker, durationMs: row.duration_ms };
+    if (row.status === 'done') return { status: 'done', analysis: JSON.parse(row.analysis!) as Analysis, ...meta };
+    if (row.status === 'error') return { status: 'error', error: JSON.parse(row.error!) as { code: string; message: Message; data?: Record<string, unknown> }, ...meta };
+    return { status: 'failed', error: JSON.parse(row.error!) as { reason: string }, ...meta };
+  }
+
+  /**
+   * Record an analysis outcome. A `done` or `error` record is final and never overwritten (the same content
+   * always gives the same result); a `failed` one (infrastructure) is replaced by whatever comes next.
+   * Returns whether this call wrote the record.
+   */
+  putAnalysis(sha: string, version: string, record: AnalysisRecord): boolean {
+    const analysis = record.status === 'done' ? JSON.stringify(record.analysis) : null;
+    const error = record.status === 'done' ? null : JSON.stringify(record.error);
+    const r = this.db
+      .prepare(
+        `INSERT INTO analyses (sha256, version, status, analysis, error, worker, duration_ms, analysed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (sha256, version) DO UPDATE SET status = excluded.status, analysis = excluded.analysis, error = excluded.error,
+           worker = excluded.worker, duration_ms = excluded.duration_ms, analysed_at = excluded.analysed_at
+         WHERE analyses.status = 'failed'`,
+      )
+      .run(sha, version, record.status, analysis, error, record.worker, record.durationMs, new Date().toISOString());
+    return r.changes > 0;
+  }
+
+  /** Number of analysis records (any status) under a version: what the workers have computed. */
+  countAnalyses(version: string): number {
+    return this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM analyses WHERE version = ?').get(version)!.n;
+  }
+
+  // ── submissions ─────────────────────────────────────────────────────────────────────────────────────────
+  /** Insert the next version of (campaign, unit, activity) with its full photo set, atomically. */
+  createSubmission(s: Omit<Submission, 'id' | 'version'>, photos: SubmissionPhoto[]): Submission {
+    return this.db
+      .transaction(() => {
+        const { v } = this.db
+          .prepare<[string, string, string], { v: number }>('SELECT coalesce(max(version), 0) AS v FROM submissions WHERE campaign_id = ? AND unit = ? AND activity = ?')
+          .get(s.campaignId, s.unit, s.activity)!;
+        const r = this.db
+          .prepare(
+            'INSERT INTO submissions (unit, activity, version, campaign_id, analysis_version, submitted_at, late, token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(s.unit, s.activity, v + 1, s.campaignId, s.analysisVersion, s.submittedAt, s.late ? 1 : 0, s.tokenId);
+        const id = Number(r.lastInsertRowid);
+        const insert = this.db.prepare('INSERT INTO submission_photos (submission_id, file, sha256, change) VALUES (?, ?, ?, ?)');
+        for (const p of photos) insert.run(id, p.file, p.sha256, p.change);
+        return this.submission(id)!;
+      })
+      .immediate();
+  }
+
+  submission(id: number): Submission | undefined {
+    const row = this.db.prepare<[number], SubmissionRow>('SELECT * FROM submissions WHERE id = ?').get(id);
+    return row && toSubmission(row);
+  }
+
+  submissionPhotos(id: number): SubmissionPhoto[] {
+    return this.db.prepare<[number], SubmissionPhoto>('SELECT file, sha256, change FROM submission_photos WHERE submission_id = ? ORDER BY file').all(id);
+  }
+
+  /** The latest version of each (unit, activity) of a campaign, optionally of one unit. */
+  latestSubmissions(campaignId: string, unit?: string): Submission[] {
+    const rows = this.db
+      .prepare<[{ campaignId: string; unit: string | null }], SubmissionRow>(
+        `SELECT s.* FROM submissions s
+         WHERE s.campaign_id = @campaignId AND (@unit IS NULL OR s.unit = @unit)
+           AND s.version = (SELECT max(version) FROM submissions t WHERE t.campaign_id = s.campaign_id AND t.unit = s.unit AND t.activity = s.activity)
+         ORDER BY s.unit, s.activity`,
+      )
+      .all({ campaignId, unit: unit ?? null });
+    return rows.map(toSubmission);
+  }
+
+  latestSubmission(campaignId: string, unit: string, activity: string): Submission | undefined {
+    return this.version(campaignId, unit, activity);
+  }
+
+  /** A given version (default: the latest) of (campaign, unit, activity). */
+  version(campaignId: string, unit: string, activity: string, version?: number): Submission | undefined {
+    const row = this.db
+      .prepare<[{ campaignId: string; unit: string; activity: string; version: number | null }], SubmissionRow>(
+        `SELECT * FROM submissions WHERE campaign_id = @campaignId AND unit = @unit AND activity = @activity
+           AND (@version IS NULL OR version = @version) ORDER BY version DESC LIMIT 1`,
+      )
+      .get({ campaignId, unit, activity, version: version ?? null });
+    return row && toSubmission(row);
+  }
+
+  /** Content hashes referenced by any submission that have no final analysis under `version` (to be queued). */
+  unanalysed(version: string, submissionId?: number): string[] {
+    return this.db
+      .prepare<[{ version: string; submission: number | null }], { sha256: string }>(
+        `SELECT DISTINCT p.sha256 FROM submission_photos p
+         LEFT JOIN analyses a ON a.sha256 = p.sha256 AND a.version = @version
+         WHERE (a.status IS NULL OR a.status = 'failed') AND (@submission IS NULL OR p.submission_id = @submission)`,
+      )
+      .all({ version, submission: submissionId ?? null })
+      .map((r) => r.sha256);
+  }
+
+  // ── results ─────────────────────────────────────────────────────────────────────────────────────────────
+  getResult(submissionId: number, file: string, campaignVersion: string): PhotoResult | undefined {
+    const row = this.db
+      .prepare<[number, string, string], { result: string }>('SELECT result FROM results WHERE submission_id = ? AND file = ? AND campaign_version = ?')
+      .get(submissionId, file, campaignVersion);
+    return row && (JSON.parse(row.result) as PhotoResult);
+  }
+
+  putResult(submissionId: number, file: string, campaignVersion: string, result: PhotoResult): void {
+    this.db
+      .prepare(
+        `INSERT INTO results (submission_id, file, campaign_version, verdict, result, judged_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (submission_id, file, campaign_version) DO UPDATE SET verdict = excluded.verdict, result = excluded.result, judged_at = excluded.judged_at`,
+      )
+      .run(submissionId, file, campaignVersion, result.verdict, JSON.stringify(result), new Date().toISOString());
+  }
+
+  // ── tokens ──────────────────────────────────────────────────────────────────────────────────────────────
+  /** Create a token; the returned `token` is the only time it exists in clear. */
+  createToken(t: { role: Role; unit?: string; label?: string }): { token: string } & Token {
+    const token = `pc_${randomBytes(24).toString('base64url')}`;
+    const createdAt = new Date().toISOString();
+    const r = this.db
+      .prepare('INSERT INTO tokens (hash, role, unit, label, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(hashToken(token), t.role, t.role === 'unit' ? t.unit! : null, t.label ?? null, createdAt);
+    return { token, id: Number(r.lastInsertRowid), role: t.role, unit: t.role === 'unit' ? t.unit! : null, label: t.label ?? null, createdAt };
+  }
+
+  /** The token with this clear text, unless unknown or revoked. */
+  findToken(token: string): Token | undefined {
+    const row = this.db
+      .prepare<[string], { id: number; role: Role; unit: string | null; label: string | null; created_at: string }>(
+        'SELECT id, role, unit, label, created_at FROM tokens WHERE hash = ? AND revoked_at IS NULL',
+      )
+      .get(hashToken(token));
+    return row && { id: row.id, role: row.role, unit: row.unit, label: row.label, createdAt: row.created_at };
+  }
+}
