@@ -60,7 +60,7 @@ describe('bench configurations', () => {
     expect(first).toMatchObject({ name: 'default', threads: 2, baseline: false, options: analyserDefaults });
     expect(baseline).toMatchObject({ name: 'baseline', threads: 2, baseline: true, options: { faces: 'ssd-whole', text: 'tesseract' } });
     expect(baselineSpec).toBe('faces=ssd-whole,text=tesseract');
-    expect(describeConfig(first!)).toBe('faces=ssd-onnx-tiled text=ppocr working=1920 sharpness=1024 tile=640 det=1440 ort=1 threads=2');
+    expect(describeConfig(first!)).toBe('faces=ssd-onnx-tiled text=ppocr working=1920 sharpness=1024 tile=640 det=1152 ort=1 threads=2');
   });
 
   it('--compare changes the base; threads=N is per configuration; --no-baseline leaves the baseline out', () => {

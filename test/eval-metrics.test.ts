@@ -98,7 +98,7 @@ describe('configurations (--config, --compare)', () => {
     expect(c[0]!.options).toEqual(analyserDefaults);
     expect(c[1]!.options).toMatchObject({ faces: 'ssd-onnx-tiled', text: 'tesseract' });
     expect(c[2]!.options).toMatchObject({ faces: 'ssd-onnx', text: 'ppocr' });
-    expect(c[2]!.version).toBe('a2:ssd-onnx:ppocr:1920:1024');
+    expect(c[2]!.version).toBe('a3:ssd-onnx:ppocr:1920:1024');
     const based = evalConfigs('faces=ssd-onnx', ['text=tesseract']);
     expect(based.map((x) => [x.name, x.options.faces, x.options.text])).toEqual([
       ['faces=ssd-onnx', 'ssd-onnx', 'ppocr'],

@@ -287,7 +287,7 @@ function summarise(c: Collected): ConfigResult {
     latencyMs: { median: round(median(latencies), 1), p90: round(quantile(latencies, 0.9), 1), min: round(Math.min(...latencies), 1) },
     photosPerMinute: round(ppm, 1),
     throughputMsPerPhoto: round(60_000 / ppm, 1),
-    cpuMsPerPhoto: round(c.passes.reduce((a, p) => a + p.cpuMs, 0) / photos.length, 0),
+    cpuMsPerPhoto: round(c.passes.reduce((a, p) => a + p.cpuMs, 0) / ok.length, 0),
     passWallMs: c.passes.map((p) => p.wallMs),
     passLoadavg: c.passes.map((p) => p.loadavg),
     memory: {

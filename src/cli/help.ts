@@ -37,7 +37,7 @@ eval 的选项:
                          如 --compare text=tesseract --compare faces=ssd-onnx 共评估三个配置
                          键：faces（人脸引擎）、text（ppocr|tesseract）、working（识别用长边像素，默认 1920）、
                          sharpness（清晰度评分用长边像素，默认 1024）、tile（人脸分块边长，默认 640）、
-                         det（PP-OCR 文字检测长边像素，默认 1440）、ort（onnxruntime 每个会话的线程数，默认 1）
+                         det（PP-OCR 文字检测长边像素，默认 1152）、ort（onnxruntime 每个会话的线程数，默认 1）
   --format table|json    标准输出的格式（默认 table）
   --out <文件>           另把完整结果（每张照片、每行文字）以 JSON 写入文件
   --lang zh|en           报告语言（默认 zh）
@@ -131,7 +131,7 @@ Options of eval:
                          by side: --compare text=tesseract --compare faces=ssd-onnx evaluates three
                          keys: faces (face engine), text (ppocr|tesseract), working (long side in px faces and
                          text are found at, default 1920), sharpness (long side sharpness is scored at, default 1024),
-                         tile (face tile side, default 640), det (long side PP-OCR detects text at, default 1440),
+                         tile (face tile side, default 640), det (long side PP-OCR detects text at, default 1152),
                          ort (onnxruntime threads per session, default 1)
   --format table|json    format on stdout (default table)
   --out <file>           also write the full result (every photo and text line) as JSON to a file
