@@ -92,8 +92,8 @@ export function renderReport(report: Report, format: 'table' | 'json', lang: Lan
   return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderTable(report, lang);
 }
 
-export async function checkCommand(o: CheckOptions): Promise<void> {
-  const report = await runCheck(o);
+/** Print the report, or write it to `out` (saying so on stderr unless quiet): shared by check and submit. */
+export async function writeReport(report: Report, o: { format: 'table' | 'json'; lang: Lang; out?: string; quiet: boolean }): Promise<void> {
   const text = renderReport(report, o.format, o.lang);
   if (o.out) {
     await writeFile(o.out, text);
@@ -101,4 +101,8 @@ export async function checkCommand(o: CheckOptions): Promise<void> {
   } else {
     process.stdout.write(text);
   }
+}
+
+export async function checkCommand(o: CheckOptions): Promise<void> {
+  await writeReport(await runCheck(o), o);
 }

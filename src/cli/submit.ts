@@ -1,5 +1,5 @@
 // `photocheck submit`: upload a <单位>/<活动>/ tree (or files with --unit/--activity) to the service, follow the progress, print the reports.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { loadCampaign } from '../campaign/load.ts';
 import { collectPhotos, type PhotoItem } from '../check/inputs.ts';
@@ -7,7 +7,7 @@ import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Lang, Message } from '../i18n/messages.ts';
 import type { Report } from '../report/report.ts';
 import type { SubmissionStatus, SubmitResult } from '../service/service.ts';
-import { renderReport } from './check.ts';
+import { writeReport } from './check.ts';
 import { Progress } from './progress.ts';
 
 export interface SubmitOptions {
@@ -132,12 +132,5 @@ export async function runSubmit(o: SubmitOptions): Promise<Report> {
 }
 
 export async function submitCommand(o: SubmitOptions): Promise<void> {
-  const report = await runSubmit(o);
-  const text = renderReport(report, o.format, o.lang);
-  if (o.out) {
-    await writeFile(o.out, text);
-    if (!o.quiet) process.stderr.write(o.lang === 'zh' ? `报告已写入 ${o.out}\n` : `Report written to ${o.out}\n`);
-  } else {
-    process.stdout.write(text);
-  }
+  await writeReport(await runSubmit(o), o);
 }
