@@ -1,7 +1,9 @@
-// The analysis worker: takes photo references off the BullMQ queue, analyses them off the event loop, stores the Analysis in SQLite.
+// The analysis worker: takes photo references off the BullMQ queue, analyses them off the event loop, returns the outcome.
 //
-// Thin on purpose: it owns no rule logic. Rules (cheap) are applied by the service with judge() per unit and
-// activity; this process only turns content into an Analysis, once per sha256 + analysis version.
+// Thin on purpose: it owns no rule logic and no database. It needs Redis and read access to the photo files
+// (<data>/photos, content-addressed and immutable, so a shared volume is fine); it returns the Analysis as the
+// job's result and the API, the only process that writes SQLite, stores it (src/queue/results.ts). Rules (cheap)
+// are applied by the service with judge() per unit and activity.
 // Run it with `photocheck worker` (or `node --import tsx workers/analysis-worker.ts`, configured from the environment).
 import { hostname, cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -9,14 +11,14 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { pino, type Logger } from 'pino';
 import { ThreadPoolAnalyser } from '../src/analysis/pool.ts';
 import { PhotocheckError } from '../src/errors/catalogue.ts';
-import { analysisQueueName, jobNames, type JobName, type JobPayloads } from '../src/queue/jobs.ts';
+import { analysisQueueName, jobNames, type JobName, type JobPayloads, type JobResults } from '../src/queue/jobs.ts';
 import { checkRedis, defaultRedisUrl, redactUrl, redisOptions } from '../src/queue/redis.ts';
-import { Store } from '../src/store/store.ts';
+import { PhotoStore } from '../src/store/photo-store.ts';
 
 export interface AnalysisWorkerOptions {
   /** Redis URL. Default: REDIS_URL, else redis://127.0.0.1:6379. */
   redisUrl?: string;
-  /** Data directory shared with the service (photos and the SQLite database). Default: PHOTOCHECK_DATA, else ./data. */
+  /** Data directory of the service; the worker only reads its photos/ (read-only access is enough). Default: PHOTOCHECK_DATA, else ./data. */
   data?: string;
   /** BullMQ key prefix; must match the service's. Default: PHOTOCHECK_QUEUE_PREFIX, else `photocheck`. */
   prefix?: string;
@@ -34,7 +36,7 @@ export interface AnalysisWorkerOptions {
   maxStalledCount?: number;
   /** Seconds SIGTERM waits for the current jobs before handing them back to the queue. Default 20. */
   grace?: number;
-  /** Name recorded with each analysis and in logs. Default `<hostname>:<pid>`. */
+  /** Name returned with each analysis (stored by the API) and in logs. Default `<hostname>:<pid>`. */
   name?: string;
   /** Logger. Default: pino JSON lines on stdout. */
   logger?: Logger;
@@ -57,9 +59,9 @@ export interface RunningWorker {
   close(opts?: { grace?: number }): Promise<void>;
 }
 
-type Handler<N extends JobName> = (job: Job<JobPayloads[N], unknown, N>, token: string | undefined, signal: AbortSignal | undefined) => Promise<unknown>;
+type Handler<N extends JobName> = (job: Job<JobPayloads[N], JobResults[N], N>, token: string | undefined, signal: AbortSignal | undefined) => Promise<JobResults[N]>;
 
-/** Start a worker: check Redis, open the store, load no model until the first job (each thread then loads its own once). */
+/** Start a worker: check Redis, load no model until the first job (each thread then loads its own once). Never opens SQLite. */
 export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): Promise<RunningWorker> {
   const o = {
     ...workerDefaults,
@@ -76,7 +78,7 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
   const log = (o.logger ?? pino({ base: { worker: o.name } })).child({});
 
   await checkRedis(o.redisUrl);
-  const store = new Store(o.data);
+  const photos = new PhotoStore(o.data, { readOnly: true });
   const analyser = new ThreadPoolAnalyser({ threads: o.concurrency, faces: o.faces, text: o.ocr });
   const version = analyser.version;
 
@@ -86,15 +88,10 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
       if (analysisVersion !== version) {
         throw new UnrecoverableError(new PhotocheckError('PC_ERR_ANALYSIS_VERSION', { worker: version, job: analysisVersion }).message);
       }
-      const existing = store.getAnalysis(sha256, version);
-      if (existing && existing.status !== 'failed') {
-        log.info({ event: 'reused', sha256, status: existing.status, job: job.id }, 'already analysed');
-        return { status: existing.status, reused: true };
-      }
       log.info({ event: 'started', sha256, job: job.id, attempt: job.attemptsMade + 1 }, 'analysing');
       let bytes: Buffer;
       try {
-        bytes = await store.photos.read(sha256);
+        bytes = await photos.read(sha256);
       } catch (err) {
         throw new Error((err as Error).message); // not the photo's fault: retried with backoff
       }
@@ -106,9 +103,8 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
       try {
         const analysis = await Promise.race([analyser.analyse(bytes), aborted]);
         const durationMs = Math.round(performance.now() - t0);
-        store.putAnalysis(sha256, version, { status: 'done', analysis, worker: o.name, durationMs });
         log.info({ event: 'analysed', sha256, job: job.id, durationMs, faces: analysis.faces.length }, 'analysed');
-        return { status: 'done' };
+        return { status: 'done', analysis, worker: o.name, durationMs };
       } catch (err) {
         if (signal?.aborted && token) {
           // Shutting down: hand the job back untouched (no attempt used) for another worker.
@@ -118,13 +114,12 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
         }
         const durationMs = Math.round(performance.now() - t0);
         if (err instanceof PhotocheckError) {
-          // The photo itself is bad: a result, kept in SQLite, never retried.
-          store.putAnalysis(sha256, version, { status: 'error', error: { ...err.toJSON(), data: err.data }, worker: o.name, durationMs });
+          // The photo itself is bad: a result (kept by the API like an Analysis), never retried.
           log.info({ event: 'analysed', sha256, job: job.id, durationMs, error: err.code }, 'not analysable');
-          throw new UnrecoverableError(`${err.code}: ${err.message}`);
+          return { status: 'error', error: { ...err.toJSON(), data: err.data }, worker: o.name, durationMs };
         }
+        // Retried with backoff; after the last attempt the API records it as failed (and queues it again later).
         const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        if (last) store.putAnalysis(sha256, version, { status: 'failed', error: { reason: (err as Error).message }, worker: o.name, durationMs });
         log.warn({ event: 'failed', sha256, job: job.id, attempt: job.attemptsMade + 1, last, err: (err as Error).message }, 'analysis failed');
         throw err;
       }
@@ -133,8 +128,8 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
   const missing = jobNames.filter((n) => typeof handlers[n] !== 'function');
   if (missing.length > 0) throw new Error(`No handler for job ${missing.join(', ')} in workers/analysis-worker.ts`);
 
-  const worker = new Worker<JobPayloads[JobName], unknown, JobName>(
-    analysisQueueName,
+  const worker = new Worker<JobPayloads[JobName], JobResults[JobName], JobName>(
+    analysisQueueName(version),
     (job, token, signal) => (handlers[job.name] as Handler<JobName>)(job, token, signal),
     {
       connection: redisOptions(o.redisUrl, 'worker'),
@@ -151,7 +146,7 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
   void worker.run();
   await worker.waitUntilReady();
   log.info(
-    { event: 'ready', queue: analysisQueueName, prefix: o.prefix, redis: redactUrl(o.redisUrl), data: o.data, concurrency: o.concurrency, analysisVersion: version },
+    { event: 'ready', queue: analysisQueueName(version), prefix: o.prefix, redis: redactUrl(o.redisUrl), data: o.data, concurrency: o.concurrency, analysisVersion: version },
     'worker ready',
   );
 
@@ -168,7 +163,6 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
         } finally {
           clearTimeout(timer);
           await analyser.close();
-          store.close();
           log.info({ event: 'closed' }, 'worker stopped');
         }
       })();

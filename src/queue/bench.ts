@@ -4,7 +4,8 @@
 //
 // Each run starts cold (models load in each worker thread on its first photo, as after a deploy), analyses
 // every photo once (an empty data directory and queue prefix per run, so nothing is reused), and is timed
-// from the first job added to the last Analysis stored. Both sides use the same number of analysis threads.
+// from the first job added to the last Analysis stored in SQLite by the API's result collector (the real path:
+// workers return the Analysis through Redis). Both sides use the same number of analysis threads.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { Store } from '../store/store.ts';
 import { sha256 } from '../util/hash.ts';
 import { AnalysisQueue } from './producer.ts';
 import { defaultRedisUrl } from './redis.ts';
+import { ResultCollector } from './results.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const image = /\.(jpe?g|png|webp)$/i;
@@ -46,6 +48,7 @@ async function viaQueue(files: Buffer[], workers: number, concurrency: number, r
     shas.push(sha);
   }
   const queue = await AnalysisQueue.open({ redisUrl, prefix });
+  const results = await ResultCollector.start({ queue, store, versions: [version], interval: 20 });
   const procs = Array.from({ length: workers }, () =>
     spawn(process.execPath, [join(root, 'bin', 'photocheck.js'), 'worker', '--data', data, '--prefix', prefix, '--concurrency', String(concurrency)], {
       env: { ...process.env, REDIS_URL: redisUrl },
@@ -60,7 +63,8 @@ async function viaQueue(files: Buffer[], workers: number, concurrency: number, r
   const ms = performance.now() - t0;
   procs.forEach((p) => p.kill('SIGTERM'));
   await Promise.all(procs.map((p) => new Promise((r) => p.on('exit', r))));
-  await queue.queue.obliterate({ force: true });
+  await results.close();
+  await queue.obliterate();
   await queue.close();
   store.close();
   rmSync(data, { recursive: true, force: true });

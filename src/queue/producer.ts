@@ -1,6 +1,6 @@
-// The producer side of the analysis queue: the API adds one job per photo content that has no analysis yet.
+// The producer side of the analysis queues: the API adds one job per photo content that has no analysis yet.
 import { Queue } from 'bullmq';
-import { analyseJobId, analyseJobOptions, analysisQueueName, type JobName, type JobPayloads } from './jobs.ts';
+import { analyseJobId, analyseJobOptions, analysisQueueName, type JobName, type JobPayloads, type JobResults } from './jobs.ts';
 import { checkRedis, redisOptions } from './redis.ts';
 
 export interface QueueConnection {
@@ -10,28 +10,44 @@ export interface QueueConnection {
   prefix: string;
 }
 
-type AnalysisJobs = Queue<JobPayloads[JobName], unknown, JobName>;
+export type AnalysisJobs = Queue<JobPayloads[JobName], JobResults[JobName], JobName>;
 
 export class AnalysisQueue {
-  private constructor(readonly queue: AnalysisJobs) {}
+  /** One BullMQ queue per analysis version, opened on first use. */
+  private readonly queues = new Map<string, AnalysisJobs>();
 
-  /** Check Redis (reachable, noeviction), then open the queue. Fails fast with a coded error, never hangs. */
+  private constructor(private readonly c: QueueConnection) {}
+
+  /** Check Redis (reachable, noeviction), then open the queues. Fails fast with a coded error, never hangs. */
   static async open(c: QueueConnection): Promise<AnalysisQueue> {
     await checkRedis(c.redisUrl);
-    const queue: AnalysisJobs = new Queue(analysisQueueName, {
-      connection: redisOptions(c.redisUrl, 'producer'),
-      prefix: c.prefix,
-      defaultJobOptions: analyseJobOptions,
-    });
-    queue.on('error', () => {}); // each call reports its own failure
-    await queue.waitUntilReady();
-    return new AnalysisQueue(queue);
+    return new AnalysisQueue(c);
+  }
+
+  /** The queue of one analysis version. */
+  of(analysisVersion: string): AnalysisJobs {
+    let queue = this.queues.get(analysisVersion);
+    if (!queue) {
+      queue = new Queue(analysisQueueName(analysisVersion), {
+        connection: redisOptions(this.c.redisUrl, 'producer'),
+        prefix: this.c.prefix,
+        defaultJobOptions: analyseJobOptions,
+      });
+      queue.on('error', () => {}); // each call reports its own failure
+      this.queues.set(analysisVersion, queue);
+    }
+    return queue;
+  }
+
+  /** The analysis versions whose queue this process has opened. */
+  versions(): string[] {
+    return [...this.queues.keys()];
   }
 
   /** Queue analyses for these contents. Contents whose job already exists are left alone (the id is the key). */
   async enqueue(shas: readonly string[], analysisVersion: string): Promise<void> {
     if (shas.length === 0) return;
-    await this.queue.addBulk(
+    await this.of(analysisVersion).addBulk(
       shas.map((sha256) => ({
         name: 'analyse' as const,
         data: { sha256, analysisVersion } satisfies JobPayloads['analyse'],
@@ -40,12 +56,18 @@ export class AnalysisQueue {
     );
   }
 
-  /** Jobs per state (waiting, active, delayed, failed, …). */
-  counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts();
+  /** Jobs per state (waiting, active, delayed, completed, failed, …) of one version's queue. */
+  counts(analysisVersion: string): Promise<Record<string, number>> {
+    return this.of(analysisVersion).getJobCounts();
+  }
+
+  /** Delete every job and key of the opened queues (tests, benchmarks). */
+  async obliterate(): Promise<void> {
+    for (const q of this.queues.values()) await q.obliterate({ force: true });
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
   }
 }

@@ -19,9 +19,11 @@ export class PhotoStore {
   readonly root: string;
   private readonly tmp: string;
 
-  constructor(dataDir: string) {
+  /** `readOnly`: only read() and has() are used (a worker on a read-only mount of the data volume); nothing is created. */
+  constructor(dataDir: string, opts: { readOnly?: boolean } = {}) {
     this.root = join(dataDir, 'photos');
     this.tmp = join(dataDir, 'tmp');
+    if (opts.readOnly) return;
     mkdirSync(this.root, { recursive: true });
     mkdirSync(this.tmp, { recursive: true });
   }
@@ -80,7 +82,7 @@ export class PhotoStore {
 
   /**
    * The bytes of a stored photo, checked against their hash. A missing file means this process does not see the
-   * data directory the API wrote to (a worker on another machine without the shared volume).
+   * data directory the API wrote to (a worker on another machine without the shared photos volume).
    */
   async read(sha256: string): Promise<Buffer> {
     let bytes: Buffer;
