@@ -49,6 +49,11 @@ export const campaignSchema = z
     deadline: isoInstant,
     /** Photos should be taken inside this window (inclusive dates, local time). */
     window: z.object({ from: isoDate, to: isoDate }),
+    /**
+     * What a person must judge on every photo because no rule can (tidiness of the scene, whether the people are
+     * really doing the activity …): every report lists them for the reviewer, whose decision is recorded per photo.
+     */
+    reviewItems: z.array(localized).default([]),
     /** Words that show a volunteer activity but not which one (extra evidence only). */
     genericKeywords: z.array(z.string().min(2)).default([]),
     units: z.array(unitSchema).min(1),

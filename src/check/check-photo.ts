@@ -4,7 +4,8 @@ import type { Activity, Campaign, Unit } from '../campaign/schema.ts';
 import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Message } from '../i18n/messages.ts';
 import { evaluateRules, verdictOf, type Verdict } from '../rules/evaluate.ts';
-import type { RuleResult } from '../rules/types.ts';
+import type { DuplicateMatch, RuleResult } from '../rules/types.ts';
+import type { Review } from './review.ts';
 import { sha256 } from '../util/hash.ts';
 
 /** Anything that turns photo bytes into an Analysis (in this thread, a thread pool, a cache in front of either). */
@@ -17,7 +18,12 @@ export interface Analyser {
 export interface PhotoResult {
   file: string;
   sha256: string;
+  /** The effective verdict: the reviewer's decision when there is one, else the automatic verdict. */
   verdict: Verdict;
+  /** The automatic verdict (the rules', or error), kept when a reviewer overrides it. */
+  autoVerdict: Verdict;
+  /** The reviewer's decision (service reports only). */
+  review?: Review;
   rules: RuleResult[];
   image: { width: number; height: number; capturedAt: string | null } | null;
   people: { count: number; faces: Analysis['faces'] };
@@ -29,17 +35,21 @@ export interface CheckContext {
   campaign: Campaign;
   unit: Unit;
   activity: Activity;
+  /** Look-alike photos found by the caller (the `check` batch, the service's hash index) for the `duplicate` rule. */
+  duplicates?: DuplicateMatch[];
 }
 
 /** Rules only: re-evaluate a stored Analysis under (possibly new) campaign thresholds. */
 export function judge(file: string, analysis: Analysis, ctx: CheckContext): PhotoResult {
-  const results = evaluateRules(analysis, ctx.campaign, ctx.unit, ctx.activity);
+  const results = evaluateRules(analysis, ctx.campaign, ctx.unit, ctx.activity, ctx.duplicates);
   const participants = results.find((r) => r.id === 'participants');
   const faces = (participants?.evidence.faces as Analysis['faces'] | undefined) ?? analysis.faces;
+  const verdict = verdictOf(results);
   return {
     file,
     sha256: analysis.sha256,
-    verdict: verdictOf(results),
+    verdict,
+    autoVerdict: verdict,
     rules: results,
     image: { width: analysis.width, height: analysis.height, capturedAt: analysis.capturedAt },
     people: { count: faces.length, faces },
@@ -67,6 +77,7 @@ export function errorResult(file: string, hash: string, err: PhotocheckError): P
     file,
     sha256: hash,
     verdict: 'error',
+    autoVerdict: 'error',
     rules: [],
     image: null,
     people: { count: 0, faces: [] },

@@ -7,7 +7,7 @@ import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Lang, Message } from '../i18n/messages.ts';
 import type { Report } from '../report/report.ts';
 import type { SubmissionStatus, SubmitResult } from '../service/service.ts';
-import { writeReport } from './check.ts';
+import { writeReport, type ReportFormat } from './check.ts';
 import { Progress } from './progress.ts';
 
 export interface SubmitOptions {
@@ -19,7 +19,7 @@ export interface SubmitOptions {
   /** merge or replace; default: replace for folders (the folder is the new version), merge for single files. */
   mode?: 'merge' | 'replace';
   campaign?: string;
-  format: 'table' | 'json';
+  format: ReportFormat;
   out?: string;
   lang: Lang;
   quiet: boolean;
@@ -29,16 +29,23 @@ export interface SubmitOptions {
   timeout: number;
 }
 
-class Client {
+/** The service's API with a token; errors become PC_ERR_SERVER with the service's own message. Shared by submit and review. */
+export class Client {
   constructor(
     private readonly server: string,
     private readonly token: string,
   ) {}
 
-  async request<T>(method: string, path: string, body?: FormData): Promise<T> {
+  /** `body`: multipart (FormData) or an object sent as JSON. */
+  async request<T>(method: string, path: string, body?: FormData | object): Promise<T> {
+    const asJson = body !== undefined && !(body instanceof FormData);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.server), { method, body, headers: { authorization: `Bearer ${this.token}` } });
+      res = await fetch(new URL(path, this.server), {
+        method,
+        body: asJson ? JSON.stringify(body) : (body as FormData | undefined),
+        headers: { authorization: `Bearer ${this.token}`, ...(asJson ? { 'content-type': 'application/json' } : {}) },
+      });
     } catch (err) {
       const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
       throw new PhotocheckError('PC_ERR_SERVER', { server: this.server, reason: cause?.code ?? cause?.message ?? (err as Error).message });

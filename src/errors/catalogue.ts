@@ -70,8 +70,8 @@ export const errorCatalogue = {
   },
   PC_ERR_PHOTO_MISSING: {
     status: 500,
-    zh: '数据目录 {{dir}} 中找不到照片 {{sha256}}（{{reason}}）。检查程序（worker）必须与服务使用同一个数据目录（PHOTOCHECK_DATA / --data）。',
-    en: 'Photo {{sha256}} is not in the data directory {{dir}} ({{reason}}). Workers must use the same data directory as the service (PHOTOCHECK_DATA / --data).',
+    zh: '数据目录 {{dir}} 中找不到照片 {{sha256}}（{{reason}}）。检查程序（worker）必须能读取服务数据目录中的 photos/（共享或只读挂载，用 PHOTOCHECK_DATA / --data 指向）。',
+    en: 'Photo {{sha256}} is not in the data directory {{dir}} ({{reason}}). Workers need read access to the photos/ of the service data directory (a shared or read-only mount, named by PHOTOCHECK_DATA / --data).',
   },
   PC_ERR_ANALYSIS_VERSION: {
     status: 500,
@@ -122,6 +122,12 @@ export const errorCatalogue = {
     status: 502,
     zh: '服务 {{server}} 出错：{{reason}}',
     en: 'The service at {{server}} failed: {{reason}}',
+  },
+  // ── reviewers' decisions (issue 4) ──
+  PC_ERR_NOT_REVIEWABLE: {
+    status: 409,
+    zh: '照片 {{file}}（提交 {{submission}}）{{reason}}，不能人工复核。',
+    en: 'Photo {{file}} (submission {{submission}}) {{reason}}, so it cannot be reviewed.',
   },
 } as const satisfies Record<string, Message & { status: number }>;
 

@@ -1,4 +1,5 @@
 // The Report: per unit, per activity, the photos with verdicts and reasons. JSON is the source; table/HTML are views of it.
+import { isLate } from '../campaign/deadline.ts';
 import type { Campaign, Unit } from '../campaign/schema.ts';
 import { activitiesOf } from '../campaign/load.ts';
 import type { PhotoResult } from '../check/check-photo.ts';
@@ -13,6 +14,8 @@ export interface ActivityReport {
   responsible: boolean;
   status: ActivityStatus;
   photos: PhotoResult[];
+  /** Submitted at or after the campaign's deadline (逾期): from the service's submission, or `check --submitted-at`. Absent when not known. */
+  late?: boolean;
   /** Service reports only: the submission (version) these photos come from. Absent in `photocheck check`'s report. */
   submission?: SubmissionInfo;
   /** Service reports only: what changed since the previous version; null for a first submission. */
@@ -55,13 +58,20 @@ export interface UnitReport {
   unit: { id: string; name: Message };
   summary: { photos: number; pass: number; review: number; fail: number; error: number; activitiesMissing: number };
   activities: ActivityReport[];
-  /** Service reports only: whether the latest version of any activity came after the deadline. */
+  /** Whether any of its activities is late (the latest version, in service reports). Absent when not known. */
   late?: boolean;
 }
 
 export interface Report {
-  campaign: { id: string; version: string; title: Message };
+  campaign: { id: string; version: string; title: Message; deadline: string };
   generatedAt: string;
+  /**
+   * `photocheck check` only: when the photos were submitted (`--submitted-at`), or null when not known (then nothing
+   * is marked late). Absent in service reports, where each activity's submission has its own time.
+   */
+  submittedAt?: string | null;
+  /** What a person must judge on every photo (the campaign's reviewItems); a reviewer's decision is a photo's `review`. */
+  reviewItems: Message[];
   units: UnitReport[];
 }
 
@@ -78,7 +88,7 @@ export function activityStatus(photos: PhotoResult[]): ActivityStatus {
   return 'fail';
 }
 
-function unitReport(campaign: Campaign, unit: Unit, photos: CheckedPhoto[]): UnitReport {
+function unitReport(campaign: Campaign, unit: Unit, photos: CheckedPhoto[], late: boolean | undefined): UnitReport {
   const mine = photos.filter((p) => p.unit === unit.id);
   const responsible = new Set(activitiesOf(campaign, unit).map((a) => a.id));
   const submitted = new Set(mine.map((p) => p.activity));
@@ -90,6 +100,7 @@ function unitReport(campaign: Campaign, unit: Unit, photos: CheckedPhoto[]): Uni
         activity: { id: a.id, number: a.number, name: a.name },
         responsible: responsible.has(a.id),
         status: activityStatus(list),
+        ...(late !== undefined && list.length > 0 ? { late } : {}),
         photos: list,
       };
     });
@@ -105,19 +116,28 @@ function unitReport(campaign: Campaign, unit: Unit, photos: CheckedPhoto[]): Uni
       activitiesMissing: activities.filter((a) => a.responsible && a.status === 'missing').length,
     },
     activities,
+    ...(late !== undefined && mine.length > 0 ? { late } : {}),
   };
 }
 
 /**
  * Build the report. By default it covers the units that submitted photos; `allUnits` covers every unit
- * of the campaign (the collector's view, where missing submissions matter).
+ * of the campaign (the collector's view, where missing submissions matter). `submittedAt` (`check` only):
+ * when all these photos were submitted, marking what was submitted late; null when not known.
  */
-export function buildReport(campaign: Campaign, photos: CheckedPhoto[], opts: { allUnits?: boolean; now?: Date } = {}): Report {
+export function buildReport(
+  campaign: Campaign,
+  photos: CheckedPhoto[],
+  opts: { allUnits?: boolean; now?: Date; submittedAt?: Date | null } = {},
+): Report {
   const submitted = new Set(photos.map((p) => p.unit));
   const units = campaign.units.filter((u) => opts.allUnits || submitted.has(u.id));
+  const late = opts.submittedAt ? isLate(campaign, opts.submittedAt) : undefined;
   return {
-    campaign: { id: campaign.id, version: campaign.version, title: campaign.title },
+    campaign: { id: campaign.id, version: campaign.version, title: campaign.title, deadline: campaign.deadline },
     generatedAt: (opts.now ?? new Date()).toISOString(),
-    units: units.map((u) => unitReport(campaign, u, photos)),
+    ...(opts.submittedAt !== undefined ? { submittedAt: opts.submittedAt?.toISOString() ?? null } : {}),
+    reviewItems: campaign.reviewItems,
+    units: units.map((u) => unitReport(campaign, u, photos, late)),
   };
 }

@@ -1,5 +1,7 @@
 // Terminal view of a Report: per unit, per activity, each photo's verdict with the reason and the fix for every failed rule.
 import type { Lang, Message } from '../i18n/messages.ts';
+import { localTime } from '../campaign/deadline.ts';
+import type { PhotoResult } from '../check/check-photo.ts';
 import type { ActivityReport, Report } from './report.ts';
 
 export const labels = {
@@ -27,9 +29,14 @@ export const labels = {
   people: { zh: '人数', en: 'people' },
   missing: { zh: '未提交：', en: 'Not submitted: ' },
   noUnits: { zh: '没有照片。', en: 'No photos.' },
+  deadline: { zh: '报送截止：{{deadline}} 前', en: 'Deadline: before {{deadline}}' },
+  submittedAt: { zh: '提交时间：{{submittedAt}}', en: 'Submitted: {{submittedAt}}' },
+  submittedUnknown: { zh: '提交时间未知，未判断是否逾期（用 --submitted-at 指定）', en: 'Submission time not known, lateness not judged (give --submitted-at)' },
+  reviewItems: { zh: '需人工判断（每张照片请复核人确认）：', en: 'For the reviewer to judge on every photo:' },
+  reviewed: { zh: '人工复核：{{decision}}（自动判定：{{auto}}）{{note}} — {{by}}，{{at}}', en: 'Reviewer: {{decision}} (automatic: {{auto}}){{note}} — {{by}}, {{at}}' },
+  late: { zh: '逾期', en: 'late' },
   // Service reports (photocheck submit) only:
   version: { zh: '第 {{version}} 版', en: 'version {{version}}' },
-  late: { zh: '逾期提交', en: 'submitted late' },
   pending: { zh: '{{pending}} 张待检查', en: '{{pending}} pending' },
   changes: { zh: '与第 {{sinceVersion}} 版相比', en: 'Since version {{sinceVersion}}' },
   newlyPassing: { zh: '新合格', en: 'newly passing' },
@@ -50,9 +57,16 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
   const out: string[] = [];
   out.push(`${report.campaign.title[lang]} — ${labels.report[lang]}`);
   out.push(`${labels.generated[lang]}: ${report.generatedAt}`);
+  const time = (iso: string) => localTime(iso, report.campaign);
+  const submitted = report.submittedAt === undefined ? '' : `${lang === 'zh' ? '；' : '; '}${report.submittedAt ? fill(labels.submittedAt[lang], { submittedAt: time(report.submittedAt) }) : labels.submittedUnknown[lang]}`;
+  out.push(`${fill(labels.deadline[lang], { deadline: time(report.campaign.deadline) })}${submitted}`);
+  if (report.reviewItems.length > 0) {
+    out.push(labels.reviewItems[lang], ...report.reviewItems.map((item, i) => `  ${i + 1}. ${item[lang]}`));
+  }
   if (report.units.length === 0) out.push('', labels.noUnits[lang]);
   for (const u of report.units) {
-    out.push('', `■ ${u.unit.name[lang]}   ${fill(labels.summary[lang], u.summary)}`);
+    const late = u.late ? (lang === 'zh' ? `【${labels.late.zh}】` : ` [${labels.late.en}]`) : '';
+    out.push('', `■ ${u.unit.name[lang]}${late}   ${fill(labels.summary[lang], u.summary)}`);
     const missing = u.activities.filter((a) => a.status === 'missing');
     for (const a of u.activities.filter((x) => x.status !== 'missing')) {
       const head = `${labels.activity[lang]}${lang === 'zh' ? a.activity.id : ` ${a.activity.number}`} ${a.activity.name[lang]}`;
@@ -61,9 +75,10 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
       for (const p of a.photos) {
         const people = p.verdict === 'error' ? '' : `  ${labels.people[lang]} ${p.people.count}`;
         out.push(`    ${marks[p.verdict]} ${labels.verdict[p.verdict][lang].padEnd(lang === 'zh' ? 3 : 6, lang === 'zh' ? '　' : ' ')} ${p.file}${people}`);
+        if (p.review) out.push(`        ☑ ${reviewLine(p, lang, time)}`);
         if (p.error) out.push(`        ! ${p.error.message[lang]}`);
         for (const r of p.rules) {
-          if (r.status === 'pass' && p.verdict === 'pass') continue;
+          if (r.status === 'pass' && (p.autoVerdict ?? p.verdict) === 'pass') continue;
           out.push(`        ${marks[r.status]} ${r.title[lang]}${colon[lang]}${r.message[lang]}`);
           if (r.fix) out.push(`          → ${labels.fix[lang]}${colon[lang]}${r.fix[lang]}`);
         }
@@ -79,13 +94,21 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
   return out.join('\n') + '\n';
 }
 
-/** ` （第 2 版，逾期提交）`: the version, lateness and pending photos of a service report's activity. */
+/** `（第 2 版，逾期，1 张待检查）`: the version (service reports), lateness and pending photos of an activity. */
 function submissionNote(a: ActivityReport, lang: Lang): string {
-  if (!a.submission) return '';
-  const parts = [fill(labels.version[lang], { ...a.submission })];
-  if (a.submission.late) parts.push(labels.late[lang]);
-  if (a.submission.pending > 0) parts.push(fill(labels.pending[lang], { ...a.submission }));
+  const parts: string[] = [];
+  if (a.submission) parts.push(fill(labels.version[lang], { ...a.submission }));
+  if (a.late) parts.push(labels.late[lang]);
+  if (a.submission && a.submission.pending > 0) parts.push(fill(labels.pending[lang], { ...a.submission }));
+  if (parts.length === 0) return '';
   return lang === 'zh' ? `（${parts.join('，')}）` : ` (${parts.join(', ')})`;
+}
+
+/** `人工复核：合格（自动判定：待复核）：现场整洁 — 党群工作部 张三，2023-03-26 10:00`. */
+function reviewLine(p: PhotoResult, lang: Lang, time: (iso: string) => string): string {
+  const r = p.review!;
+  const note = r.note ? `${colon[lang]}${r.note}` : '';
+  return fill(labels.reviewed[lang], { decision: labels.verdict[r.decision][lang], auto: labels.verdict[p.autoVerdict ?? p.verdict][lang], note, by: r.by, at: time(r.at) });
 }
 
 /** `与第 1 版相比：新合格 a.jpg；仍不合格 b.jpg；已删除 c.jpg`, or null for a first version. */

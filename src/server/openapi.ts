@@ -36,13 +36,14 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       description: r.description,
       parameters: parameters(r),
       ...(r.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: jsonSchema(r.multipart) } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
       responses,
       security: [{ token: [] }],
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'photocheck', version, description: 'Campaign photo checks as a service: upload per unit and activity, progress, reports, re-checks.' },
+    info: { title: 'photocheck', version, description: "Campaign photo checks as a service: upload per unit and activity, progress, reports, reviewers' decisions, re-checks." },
     paths,
     components: {
       securitySchemes: { token: { type: 'http', scheme: 'bearer', description: 'A unit or collector token from `photocheck token create`' } },

@@ -29,21 +29,23 @@ export interface RouteContext {
 }
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** fastify path syntax (`:name` parameters). */
   url: string;
   summary: string;
   description?: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** A JSON request body. */
+  body?: z.ZodObject;
   /** Multipart form fields (besides the files), for the OpenAPI document; the handler reads the parts itself. */
   multipart?: z.ZodObject;
   /** Status codes this route answers with, besides the errors every route may give (400, 401, 403, 404). */
   responses: Record<number, string>;
-  handler(ctx: RouteContext, input: { params: Record<string, unknown>; query: Record<string, unknown> }): Promise<unknown>;
+  handler(ctx: RouteContext, input: { params: Record<string, unknown>; query: Record<string, unknown>; body?: unknown }): Promise<unknown>;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const r = schema.safeParse(value ?? {});
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`).join('; ');
@@ -55,6 +57,13 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z
 const unitParams = z.object({ unit: z.string().min(1).describe('Unit name as in the campaign, e.g. 雁江镇') });
 const uploadParams = unitParams.extend({ activity: z.string().min(1).describe('Activity: number (1–8), numeral (一…八) or name') });
 const idParams = z.object({ id: z.coerce.number().int().positive().describe('Submission id') });
+const photoParams = idParams.extend({ file: z.string().min(1).describe('File name of the photo in the submission, e.g. banner-pass.jpg') });
+const reviewBody = z
+  .object({
+    decision: z.enum(['pass', 'fail']).describe("The reviewer's verdict; it overrides the automatic one (kept as autoVerdict)"),
+    note: z.string().trim().max(2000).default('').describe('Why: required for fail (what the unit must fix)'),
+  })
+  .refine((b) => b.decision === 'pass' || b.note.length > 0, { path: ['note'], message: 'a fail needs a note saying what is wrong' });
 const reportQuery = z.object({
   format: z.enum(['json', 'table']).default('json').describe('json (the Report) or table (the same text as photocheck check)'),
   lang: z.enum(['zh', 'en']).default('zh').describe('Language of the table'),
@@ -190,6 +199,40 @@ export const routes: Route[] = [
         return renderTable(overview, q.lang as Lang);
       }
       return overview;
+    },
+  },
+  {
+    method: 'PUT',
+    url: '/api/submissions/:id/photos/:file/review',
+    summary: "Record a reviewer's decision on a photo (collector only): pass or fail with a note; it becomes the photo's verdict",
+    description:
+      'What no rule can judge (the campaign\'s reviewItems: a tidy scene, people really doing the activity …) is decided here. ' +
+      'Every report then shows the decision as the verdict, with review { decision, note, by, at } and the automatic autoVerdict. ' +
+      'A new version keeps the decision while the file is unchanged; new content under the same name drops it.',
+    params: photoParams,
+    body: reviewBody,
+    responses: { 200: 'The photo as reports show it now', 409: 'The photo is still queued, or could not be read' },
+    async handler(ctx, { params, body }) {
+      const p = parse(photoParams, params, 'params');
+      requireCollector(ctx.req, ctx.token, ctx.service.campaign.collector, { zh: '人工复核照片', en: 'review photos' });
+      const b = parse(reviewBody, body, 'body');
+      const photo = ctx.service.review(p.id, p.file, b, ctx.token);
+      ctx.req.log.info({ event: 'reviewed', submission: p.id, file: p.file, decision: b.decision, by: photo.review!.by, autoVerdict: photo.autoVerdict }, 'review recorded');
+      return { photo };
+    },
+  },
+  {
+    method: 'DELETE',
+    url: '/api/submissions/:id/photos/:file/review',
+    summary: "Remove a reviewer's decision on a photo (collector only): the automatic verdict counts again",
+    params: photoParams,
+    responses: { 200: 'The photo as reports show it now, and whether there was a decision to remove' },
+    async handler(ctx, { params }) {
+      const p = parse(photoParams, params, 'params');
+      requireCollector(ctx.req, ctx.token, ctx.service.campaign.collector, { zh: '人工复核照片', en: 'review photos' });
+      const r = ctx.service.unreview(p.id, p.file);
+      ctx.req.log.info({ event: 'review-removed', submission: p.id, file: p.file, removed: r.removed }, 'review removed');
+      return { removed: r.removed, photo: r.photo };
     },
   },
   {

@@ -1,17 +1,22 @@
 // The service's use cases, shared by the HTTP routes and the tests: submit a version, its progress, reports, re-check.
 //
-// Analyses come from the workers (SQLite, by sha256 + analysis version). Verdicts are made here with judge() —
+// Analyses come from the workers (returned through Redis, stored in SQLite by src/queue/results.ts, by sha256 +
+// analysis version). Verdicts are made here with judge() —
 // the same rules as `photocheck check` — per unit and activity, kept in SQLite per campaign content, and made
 // again (never re-analysed) when the campaign's thresholds change.
 import { analysisVersion as versionOf, type AnalyserOptions } from '../analysis/analyse.ts';
+import { isLate } from '../campaign/deadline.ts';
 import { activitiesOf, findActivity, findUnit, loadCampaign } from '../campaign/load.ts';
 import type { Campaign } from '../campaign/schema.ts';
 import { errorResult, judge, type PhotoResult } from '../check/check-photo.ts';
+import { withReview, type Review } from '../check/review.ts';
+import { duplicateRadius } from '../duplicates/find.ts';
 import { PhotocheckError, errorCatalogue, type ErrorCode } from '../errors/catalogue.ts';
 import type { Message } from '../i18n/messages.ts';
 import type { AnalysisQueue } from '../queue/producer.ts';
 import { buildReport, type ActivityChanges, type ChangedPhoto, type CheckedPhoto, type Report } from '../report/report.ts';
 import type { Received } from '../store/photo-store.ts';
+import { duplicateFinder, type DuplicateFinder } from '../store/duplicates.ts';
 import type { Store, Submission, SubmissionPhoto, Token } from '../store/store.ts';
 import { sha256 } from '../util/hash.ts';
 import { planVersion, type SubmitMode } from './plan.ts';
@@ -147,7 +152,7 @@ export class PhotocheckService {
         campaignId: this.campaign.id,
         analysisVersion: this.analysisVersion,
         submittedAt: submittedAt.toISOString(),
-        late: submittedAt.getTime() >= Date.parse(this.campaign.deadline),
+        late: isLate(this.campaign, submittedAt),
         tokenId: s.token?.id ?? null,
       },
       plan.photos,
@@ -190,20 +195,29 @@ export class PhotocheckService {
   }
 
   // ── progress ────────────────────────────────────────────────────────────────────────────────────────────
-  /** Each photo of a version with its state, judged (and the verdict kept) as soon as its analysis exists. */
+  /**
+   * Each photo of a version with its state, judged (and the automatic verdict kept) as soon as its analysis exists;
+   * a reviewer's decision, if any, is its verdict.
+   */
   photoStatuses(s: Submission): PhotoStatus[] {
     const unit = findUnit(this.campaign, s.unit);
     const activity = findActivity(this.campaign, s.activity);
+    const reviews = this.store.reviews(s.id);
+    const radius = duplicateRadius(this.campaign);
+    let finder: DuplicateFinder | undefined;
     return this.store.submissionPhotos(s.id).map((p): PhotoStatus => {
       const base = { file: p.file, sha256: p.sha256, change: p.change };
       const display = unitDisplay(p.file, s.unit, s.activity);
       const kept = this.store.getResult(s.id, p.file, this.key);
-      if (kept) return { ...base, state: kept.verdict === 'error' ? 'failed' : 'scored', result: kept };
+      if (kept) return { ...base, state: kept.verdict === 'error' ? 'failed' : 'scored', result: withReview(kept, reviews.get(p.file)) };
       const a = this.store.getAnalysis(p.sha256, s.analysisVersion);
       if (!a) return { ...base, state: 'queued' };
       let result: PhotoResult;
+      let keep = true;
       if (a.status === 'done') {
-        result = judge(display, a.analysis, { campaign: this.campaign, unit, activity });
+        if (radius !== null) finder ??= duplicateFinder(this.store, s, radius);
+        result = judge(display, a.analysis, { campaign: this.campaign, unit, activity, duplicates: finder?.of(p.file, a.analysis) });
+        keep = finder?.complete ?? true; // not kept while a photo submitted earlier is still being analysed
       } else if (a.status === 'error') {
         const code = (a.error.code in errorCatalogue ? a.error.code : 'PC_ERR_ANALYSIS_FAILED') as ErrorCode;
         result = errorResult(display, p.sha256, new PhotocheckError(code, a.error.data ?? { reason: a.error.message.en }));
@@ -211,8 +225,8 @@ export class PhotocheckService {
         // An infrastructure failure that outlived its retries: shown, not kept (it is queued again on the next submission).
         return { ...base, state: 'failed', result: errorResult(display, p.sha256, new PhotocheckError('PC_ERR_ANALYSIS_FAILED', { reason: a.error.reason })) };
       }
-      this.store.putResult(s.id, p.file, this.key, result);
-      return { ...base, state: result.verdict === 'error' ? 'failed' : 'scored', result };
+      if (keep) this.store.putResult(s.id, p.file, this.key, result);
+      return { ...base, state: result.verdict === 'error' ? 'failed' : 'scored', result: withReview(result, reviews.get(p.file)) };
     });
   }
 
@@ -287,10 +301,11 @@ export class PhotocheckService {
       for (const a of u.activities) {
         const e = extra.get(`${u.unit.id}|${a.activity.id}`);
         if (!e) continue;
+        a.late = e.s.late;
         a.submission = { id: e.s.id, version: e.s.version, submittedAt: e.s.submittedAt, late: e.s.late, pending: e.pending };
         a.changes = e.changes;
       }
-      u.late = u.activities.some((a) => a.submission?.late === true);
+      u.late = u.activities.some((a) => a.late === true);
     }
     return report;
   }
@@ -312,6 +327,37 @@ export class PhotocheckService {
       };
     });
     return { ...report, overview: { deadline: this.campaign.deadline, units } };
+  }
+
+  // ── reviews ─────────────────────────────────────────────────────────────────────────────────────────────
+  /** A scored photo of a submission, to be reviewed: PC_ERR_NOT_FOUND when there is none, PC_ERR_NOT_REVIEWABLE while queued or unreadable. */
+  private reviewable(id: number, file: string): { s: Submission; photo: PhotoStatus } {
+    const s = this.store.submission(id);
+    const photo = s && s.campaignId === this.campaign.id ? this.photoStatuses(s).find((p) => p.file === file) : undefined;
+    if (!s || !photo) throw new PhotocheckError('PC_ERR_NOT_FOUND', { what: { zh: `提交 ${id} 中的照片 ${file}`, en: `photo ${file} of submission ${id}` } });
+    if (photo.state !== 'scored') {
+      const reason = photo.state === 'queued' ? { zh: '还在排队检查，请检查完成后再复核', en: 'is still being checked: review it once it is scored' } : { zh: '无法读取（出错），请让单位重新提交原图', en: 'could not be read (error): ask the unit to submit the original' };
+      throw new PhotocheckError('PC_ERR_NOT_REVIEWABLE', { file, submission: id, reason });
+    }
+    return { s, photo };
+  }
+
+  /**
+   * Record a reviewer's decision on a photo of a submission (the route lets only the collector's token do this): it
+   * becomes the photo's verdict in every report, the automatic one kept as autoVerdict. Returns the photo as reported.
+   */
+  review(id: number, file: string, d: { decision: Review['decision']; note: string }, token: Token): PhotoResult {
+    const { s, photo } = this.reviewable(id, file);
+    const by = token.label ?? `${token.unit ?? this.campaign.collector} #${token.id}`;
+    this.store.putReview(s.id, file, photo.sha256, { decision: d.decision, note: d.note, by, at: this.now().toISOString() }, token.id);
+    return this.reviewable(id, file).photo.result!;
+  }
+
+  /** Remove the decision on a photo: the automatic verdict counts again. */
+  unreview(id: number, file: string): { removed: boolean; photo: PhotoResult } {
+    const { s } = this.reviewable(id, file);
+    const removed = this.store.deleteReview(s.id, file);
+    return { removed, photo: this.reviewable(id, file).photo.result! };
   }
 
   // ── re-check ────────────────────────────────────────────────────────────────────────────────────────────

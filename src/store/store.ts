@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Analysis } from '../analysis/types.ts';
 import type { PhotoResult } from '../check/check-photo.ts';
+import type { Review } from '../check/review.ts';
 import type { Message } from '../i18n/messages.ts';
 import { sha256 } from '../util/hash.ts';
+import { recordHash } from './duplicates.ts';
 import { openDatabase } from './migrate.ts';
 import { PhotoStore } from './photo-store.ts';
 
@@ -32,6 +34,14 @@ export interface Submission {
   submittedAt: string;
   late: boolean;
   tokenId: number | null;
+}
+
+/** An analysis that failed for infrastructure reasons, with (up to 5 of) the submissions holding the photo. */
+export interface FailedAnalysis {
+  sha256: string;
+  reason: string;
+  at: string;
+  uses: { unit: string; activity: string; file: string; submissionId: number }[];
 }
 
 export type Role = 'unit' | 'collector';
@@ -110,6 +120,8 @@ export class Store {
    * Returns whether this call wrote the record.
    */
   putAnalysis(sha: string, version: string, record: AnalysisRecord): boolean {
+    // The hash first: once an analysis is visible, so is its entry in the duplicate index.
+    if (record.status === 'done' && record.analysis.phash) recordHash(this.db, sha, record.analysis.phash);
     const analysis = record.status === 'done' ? JSON.stringify(record.analysis) : null;
     const error = record.status === 'done' ? null : JSON.stringify(record.error);
     const r = this.db
@@ -128,6 +140,20 @@ export class Store {
     return this.db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM analyses WHERE version = ?').get(version)!.n;
   }
 
+  /** Contents whose analysis failed for infrastructure reasons (retries used up) under a version, with where they were submitted. */
+  failedAnalyses(version: string): FailedAnalysis[] {
+    const rows = this.db
+      .prepare<[string], { sha256: string; error: string; analysed_at: string }>(
+        "SELECT sha256, error, analysed_at FROM analyses WHERE version = ? AND status = 'failed' ORDER BY analysed_at DESC",
+      )
+      .all(version);
+    const uses = this.db.prepare<[string], FailedAnalysis['uses'][number]>(
+      `SELECT s.unit, s.activity, p.file, s.id AS submissionId FROM submission_photos p JOIN submissions s ON s.id = p.submission_id
+       WHERE p.sha256 = ? ORDER BY s.id DESC LIMIT 5`,
+    );
+    return rows.map((r) => ({ sha256: r.sha256, reason: (JSON.parse(r.error) as { reason: string }).reason, at: r.analysed_at, uses: uses.all(r.sha256) }));
+  }
+
   // ── submissions ─────────────────────────────────────────────────────────────────────────────────────────
   /** Insert the next version of (campaign, unit, activity) with its full photo set, atomically. */
   createSubmission(s: Omit<Submission, 'id' | 'version'>, photos: SubmissionPhoto[]): Submission {
@@ -144,6 +170,7 @@ export class Store {
         const id = Number(r.lastInsertRowid);
         const insert = this.db.prepare('INSERT INTO submission_photos (submission_id, file, sha256, change) VALUES (?, ?, ?, ?)');
         for (const p of photos) insert.run(id, p.file, p.sha256, p.change);
+        this.carryReviews(s.campaignId, s.unit, s.activity, v, id);
         return this.submission(id)!;
       })
       .immediate();
@@ -213,6 +240,46 @@ export class Store {
          ON CONFLICT (submission_id, file, campaign_version) DO UPDATE SET verdict = excluded.verdict, result = excluded.result, judged_at = excluded.judged_at`,
       )
       .run(submissionId, file, campaignVersion, result.verdict, JSON.stringify(result), new Date().toISOString());
+  }
+
+  // ── reviews ─────────────────────────────────────────────────────────────────────────────────────────────
+  /** The reviewers' decisions on a submission's photos, by file. */
+  reviews(submissionId: number): Map<string, Review> {
+    const rows = this.db
+      .prepare<[number], { file: string; decision: Review['decision']; note: string; reviewer: string; reviewed_at: string }>(
+        'SELECT file, decision, note, reviewer, reviewed_at FROM reviews WHERE submission_id = ?',
+      )
+      .all(submissionId);
+    return new Map(rows.map((r) => [r.file, { decision: r.decision, note: r.note, by: r.reviewer, at: r.reviewed_at }]));
+  }
+
+  /** Record (or replace) the decision on a photo of a submission; `sha256` is the content that was looked at. */
+  putReview(submissionId: number, file: string, sha256: string, review: Review, tokenId: number | null): void {
+    this.db
+      .prepare(
+        `INSERT INTO reviews (submission_id, file, sha256, decision, note, reviewer, token_id, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (submission_id, file) DO UPDATE SET sha256 = excluded.sha256, decision = excluded.decision, note = excluded.note,
+           reviewer = excluded.reviewer, token_id = excluded.token_id, reviewed_at = excluded.reviewed_at`,
+      )
+      .run(submissionId, file, sha256, review.decision, review.note, review.by, tokenId, review.at);
+  }
+
+  /** Remove the decision on a photo; returns whether there was one. */
+  deleteReview(submissionId: number, file: string): boolean {
+    return this.db.prepare('DELETE FROM reviews WHERE submission_id = ? AND file = ?').run(submissionId, file).changes > 0;
+  }
+
+  /** A new version keeps the decisions on photos whose file and content are unchanged; a changed picture needs a new look. */
+  private carryReviews(campaignId: string, unit: string, activity: string, previousVersion: number, id: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO reviews (submission_id, file, sha256, decision, note, reviewer, token_id, reviewed_at)
+         SELECT @id, r.file, r.sha256, r.decision, r.note, r.reviewer, r.token_id, r.reviewed_at
+         FROM reviews r
+         JOIN submissions s ON s.id = r.submission_id AND s.campaign_id = @campaignId AND s.unit = @unit AND s.activity = @activity AND s.version = @previousVersion
+         JOIN submission_photos p ON p.submission_id = @id AND p.file = r.file AND p.sha256 = r.sha256`,
+      )
+      .run({ id, campaignId, unit, activity, previousVersion });
   }
 
   // ── tokens ──────────────────────────────────────────────────────────────────────────────────────────────
