@@ -64,12 +64,19 @@ describe('photocheck check fixtures/tree', () => {
 
   it('has the documented JSON shape', () => {
     const p = photo('雁江镇', 'banner-pass.jpg');
-    expect(Object.keys(report)).toEqual(['campaign', 'generatedAt', 'units']);
+    expect(Object.keys(report)).toEqual(['campaign', 'generatedAt', 'submittedAt', 'reviewItems', 'units']);
+    expect(report).toMatchObject({ submittedAt: null, campaign: { deadline: '2023-03-25T00:00:00+08:00' } }); // no --submitted-at: not known
+    expect(p.autoVerdict).toBe(p.verdict);
     expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(p.people.faces[0]).toMatchObject({ box: { x: expect.any(Number), y: expect.any(Number), width: expect.any(Number), height: expect.any(Number) }, score: expect.any(Number) });
     expect(p.text.lines[0]).toMatchObject({ text: expect.any(String), score: expect.any(Number) });
     expect(p.rules[0]).toMatchObject({ id: 'sharpness', status: 'pass', message: { zh: expect.any(String), en: expect.any(String) } });
-    expect(p.rules.map((r) => r.id)).toEqual(['sharpness', 'theme-banner', 'participants', 'uniform', 'capture-date']);
+    expect(p.rules.map((r) => r.id)).toEqual(['sharpness', 'theme-banner', 'participants', 'uniform', 'capture-date', 'duplicate']);
+    // 临江镇 filed the same bytes; the banner names 雁江镇, so this is the original and 临江镇's copy fails (with a link here).
+    const dup = p.rules.find((r) => r.id === 'duplicate')!;
+    expect(dup).toMatchObject({ status: 'pass', messageId: 'original' });
+    expect(dup.evidence.matches).toContainEqual(expect.objectContaining({ file: '临江镇/节水护水/banner-pass.jpg', unit: '临江镇', distance: 0, mirrored: false }));
+    expect(photo('临江镇', 'banner-pass.jpg').rules.find((r) => r.id === 'duplicate')).toMatchObject({ status: 'fail', messageId: 'copy' });
     const uniform = p.rules.find((r) => r.id === 'uniform')!;
     expect(uniform).toMatchObject({ status: 'pass', value: expect.any(Number), evidence: { faces: expect.any(Array), uniformed: expect.any(Array) } });
     expect(p.rules.find((r) => r.id === 'capture-date')).toMatchObject({ status: 'pass', value: '2023-03-18T10:30:00' });

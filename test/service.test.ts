@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCampaignFile } from '../src/campaign/load.ts';
 import { AnalysisQueue } from '../src/queue/producer.ts';
+import { ResultCollector } from '../src/queue/results.ts';
 import type { Report } from '../src/report/report.ts';
 import { buildServer } from '../src/server/app.ts';
 import { routes } from '../src/server/routes.ts';
@@ -33,6 +34,7 @@ const campaignFile = join(data, 'campaign.json');
 const logLines: Record<string, unknown>[] = [];
 let store: Store;
 let queue: AnalysisQueue;
+let results: ResultCollector;
 let app: FastifyInstance;
 let base: string;
 const tokens = { collector: '', [Y]: '', [L]: '' };
@@ -104,7 +106,9 @@ beforeAll(async () => {
       },
     }),
   );
-  app = await buildServer({ service: new PhotocheckService({ store, queue, campaignFile }), logger });
+  const service = new PhotocheckService({ store, queue, campaignFile });
+  results = await ResultCollector.start({ queue, store, versions: [service.analysisVersion], interval: 200 });
+  app = await buildServer({ service, logger });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   tokens.collector = store.createToken({ role: 'collector' }).token;
@@ -118,7 +122,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const w of workers) w.kill('SIGKILL');
   await app?.close();
-  await queue?.queue.obliterate({ force: true }).catch(() => {});
+  await results?.close();
+  await queue?.obliterate().catch(() => {});
   await queue?.close();
   await dropPrefix(prefix);
   store?.close();
@@ -164,7 +169,7 @@ describe('queue and service on a real Redis with real worker processes', () => {
 
     const r = await api<Report>('GET', reportPath(Y), tokens[Y]);
     expect(r.status).toBe(200);
-    expect(Object.keys(r.body)).toEqual(['campaign', 'generatedAt', 'units']);
+    expect(Object.keys(r.body)).toEqual(['campaign', 'generatedAt', 'reviewItems', 'units']);
     expect(r.body.units.map((u) => u.unit.id)).toEqual([Y]);
     expect(photoOf(r.body, Y, 'banner-pass.jpg')!.verdict).toBe('pass');
     expect(photoOf(r.body, Y, 'banner-few-people.jpg')!.rules.find((x) => x.id === 'participants')!.status).toBe('fail');
@@ -200,6 +205,8 @@ describe('queue and service on a real Redis with real worker processes', () => {
       'GET /api/units/:unit/report': { method: 'GET', path: reportPath(L) },
       'GET /api/report': { method: 'GET', path: '/api/report' },
       'POST /api/recheck': { method: 'POST', path: '/api/recheck' },
+      'PUT /api/submissions/:id/photos/:file/review': { method: 'PUT', path: `/api/submissions/${lId}/photos/banner-pass.jpg/review` },
+      'DELETE /api/submissions/:id/photos/:file/review': { method: 'DELETE', path: `/api/submissions/${lId}/photos/banner-pass.jpg/review` },
     };
     // Every route of the table is covered here.
     expect(Object.keys(calls).sort()).toEqual(routes.map((r) => `${r.method} ${r.url}`).sort());
@@ -218,6 +225,8 @@ describe('queue and service on a real Redis with real worker processes', () => {
       'GET /api/units/:unit/report': [403, 'PC_ERR_FORBIDDEN'],
       'GET /api/report': [403, 'PC_ERR_COLLECTOR_ONLY'],
       'POST /api/recheck': [403, 'PC_ERR_COLLECTOR_ONLY'],
+      'PUT /api/submissions/:id/photos/:file/review': [403, 'PC_ERR_COLLECTOR_ONLY'],
+      'DELETE /api/submissions/:id/photos/:file/review': [403, 'PC_ERR_COLLECTOR_ONLY'],
     };
     for (const [route, c] of Object.entries(calls)) {
       const r = await api<{ error: { code: string } }>(c.method, c.path, tokens[Y], c.body?.());

@@ -3,15 +3,15 @@ import type { Analysis } from '../analysis/types.ts';
 import type { Activity, Campaign, Unit } from '../campaign/schema.ts';
 import { fill } from '../i18n/messages.ts';
 import { rules } from './index.ts';
-import type { RuleResult, RuleStatus } from './types.ts';
+import type { DuplicateMatch, RuleResult, RuleStatus } from './types.ts';
 
 export type Verdict = RuleStatus | 'error';
 
-export function evaluateRules(analysis: Analysis, campaign: Campaign, unit: Unit, activity: Activity): RuleResult[] {
+export function evaluateRules(analysis: Analysis, campaign: Campaign, unit: Unit, activity: Activity, duplicates?: DuplicateMatch[]): RuleResult[] {
   return Object.entries(campaign.rules).map(([id, options]) => {
     const rule = rules[id];
     if (!rule) throw new Error(`campaign names unknown rule ${id}`); // parseCampaign prevents this
-    const outcome = rule.check(analysis, { options, campaign, unit, activity });
+    const outcome = rule.check(analysis, { options, campaign, unit, activity, duplicates });
     const msg = rule.meta.messages[outcome.messageId];
     if (!msg) throw new Error(`rule ${id} returned unknown message id ${outcome.messageId}`);
     const fix = outcome.status === 'pass' ? undefined : rule.meta.fixes[outcome.messageId];

@@ -1,5 +1,6 @@
 // The registry of rules, in report order. A campaign names which of these apply (a test keeps this list, tests and docs in step).
 import captureDate from './capture-date.ts';
+import duplicate from './duplicate.ts';
 import participants from './participants.ts';
 import sharpness from './sharpness.ts';
 import themeBanner from './theme-banner.ts';
@@ -12,4 +13,5 @@ export const rules: Record<string, Rule<any>> = {
   [participants.meta.id]: participants,
   [uniform.meta.id]: uniform,
   [captureDate.meta.id]: captureDate,
+  [duplicate.meta.id]: duplicate,
 };

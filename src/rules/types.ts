@@ -25,11 +25,43 @@ export interface RuleOutcome {
   evidence: Evidence;
 }
 
+/**
+ * Another photo of the campaign that looks like this one (found at the edge — the `check` batch or the service's
+ * hash index — and handed to the rules; the `duplicate` rule decides what it means).
+ */
+export interface DuplicateMatch {
+  sha256: string;
+  unit: string;
+  activity: string;
+  file: string;
+  /** The service's submission holding it (absent in a `check` batch). */
+  submissionId?: number;
+  /** Hamming distance of the perceptual hashes (0–64; the smaller of direct and mirrored). */
+  distance: number;
+  /** The match is with the other photo flipped left–right. */
+  mirrored: boolean;
+  /**
+   * other-unit / other-activity: another unit's photo, or this unit's for another activity · renamed: this unit and
+   * activity, an earlier version, under a file name no longer submitted · same-activity: another file of this
+   * unit's current photos for this activity.
+   */
+  relation: 'other-unit' | 'other-activity' | 'renamed' | 'same-activity';
+  /**
+   * The other photo's capture time, height (px) and text lines (height as a fraction of the photo's, recogniser
+   * score), for telling the same picture from the same scene at another moment or under another banner.
+   */
+  capturedAt: string | null;
+  height: number;
+  text: { text: string; size: number; score: number }[];
+}
+
 export interface RuleContext<O> {
   options: O;
   campaign: Campaign;
   unit: Unit;
   activity: Activity;
+  /** Look-alike photos of the campaign (see DuplicateMatch); undefined when the photo is checked on its own. */
+  duplicates?: DuplicateMatch[];
 }
 
 export interface RuleMeta<O> {
