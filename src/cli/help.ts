@@ -11,6 +11,8 @@ export const help: Record<Lang, string> = {
   photocheck serve [选项]                    启动检查服务（HTTP 接口；需要 Redis）
   photocheck worker [选项]                   启动一个分析 worker（从队列取照片分析；可在多台机器上启动多个）
   photocheck submit <文件夹|照片…> [选项]    把照片上传到检查服务，显示进度，检查完后输出报告
+  photocheck review --submission <N> --file <照片> --pass|--fail|--remove [--note <说明>]
+                                             人工复核一张照片（汇总单位令牌）：结论取代自动判定，自动判定仍保留
   photocheck token create <单位>|--collector 生成访问令牌（单位令牌只能访问本单位；汇总单位令牌可访问全部）
 
   文件夹按“单位/活动/照片”存放时一次检查多个单位（活动可写编号 一…八、1–8 或名称）；
@@ -19,7 +21,9 @@ export const help: Record<Lang, string> = {
 check 的选项:
   --unit <单位>          单位名称，如 雁江镇
   --activity <活动>      活动编号或名称，如 四、4、关爱一老一小
-  --format table|json    输出格式（默认 table）
+  --format <格式>        输出格式（默认 table）：table 文字；json 完整数据；html 单个网页文件（含检查标注图，
+                         可直接发邮件、在手机上看）；xlsx Excel 工作簿（总览 + 照片明细，须同时给 --out）；
+                         csv 照片明细（每张照片一行，UTF-8 带 BOM，Excel 可直接打开）
   --out <文件>           把报告写入文件
   --lang zh|en           报告语言（默认 zh）
   --campaign <文件>      活动配置文件（默认 2023 年学雷锋志愿服务月通知）
@@ -27,6 +31,8 @@ check 的选项:
   --faces <引擎>         人脸检测引擎：ssd-onnx-tiled（默认）、ssd-onnx、ssd-tiled、ssd-whole
   --jobs <N>             并行线程数（默认 CPU 核数）
   --cache <目录>         缓存分析结果，未改动的照片不再重复分析
+  --submitted-at <时间>  照片的提交时间，如 2023-03-26 或 2023-03-26T09:30:00+08:00；晚于通知的报送截止时间
+                         则单位和活动标为“逾期”（默认：未知，不判断是否逾期，报告中写明截止时间）
   --quiet                不显示进度
   -h, --help             显示帮助
 
@@ -66,11 +72,11 @@ bench 的选项:
   机器上有其他任务时墙钟时间会变长：只比较同一次运行中的配置，看中位数、倍数和 CPU 时间，并注意报告中的负载。
 
 serve / worker 的选项:
-  --data <目录>          数据目录（照片和 SQLite 数据库；worker 必须与服务共用）（默认 PHOTOCHECK_DATA 或 ./data）
+  --data <目录>          数据目录（照片和 SQLite 数据库；worker 只读其中的 photos/，可为只读挂载）（默认 PHOTOCHECK_DATA 或 ./data）
   --redis <URL>          Redis 地址（默认 REDIS_URL 或 redis://127.0.0.1:6379；必须 maxmemory-policy noeviction）
   --prefix <名称>        队列键名前缀（默认 PHOTOCHECK_QUEUE_PREFIX 或 photocheck）
   --campaign <文件>      活动配置文件（serve；修改阈值后调用 POST /api/recheck 重新判定）
-  --faces <引擎> --ocr <引擎>  分析引擎（服务与 worker 必须一致）
+  --faces <引擎> --ocr <引擎>  分析引擎（服务与 worker 必须一致；worker 只取同一分析版本的任务）
   --port <端口>          serve：监听端口（默认 PORT 或 8080）
   --host <地址>          serve：监听地址（默认 HOST 或 127.0.0.1；容器中用 0.0.0.0）
   --concurrency <N>      worker：同时分析的照片数（每个一个线程、一套模型，约 0.6 GB；默认 CPU 核数）
@@ -84,9 +90,16 @@ submit 的选项:
   --unit <单位> --activity <活动>  上传单张照片时指定单位和活动
   --mode merge|replace   replace：文件夹即新版本（未上传的照片视为删除）；merge：只替换或新增上传的照片
                          （默认：文件夹 replace，单张照片 merge）。未改动的照片不会重新分析
-  --format table|json --out <文件> --lang zh|en --quiet   与 check 相同
+  --format <格式> --out <文件> --lang zh|en --quiet   与 check 相同（html 不含检查标注图）
   --interval <秒>        查询进度的间隔（默认 1）
   --timeout <秒>         最长等待时间（默认 3600）
+
+review 的选项:
+  --server <URL> --token <令牌>   同 submit（需汇总单位的令牌）
+  --submission <N>       提交编号（报告中 submission.id，或 submit 的输出）
+  --file <照片>          该提交中的照片文件名
+  --pass | --fail        人工复核结论（不合格时必须用 --note 写明原因）；--remove 删除复核结论，恢复自动判定
+  --note <说明>          说明，如“现场有垃圾”；单位上传同名但内容不同的照片后，原复核结论失效
 
 token 的选项:
   --collector            生成汇总单位的令牌
@@ -104,6 +117,9 @@ Usage:
   photocheck serve [options]                     start the checking service (HTTP API; needs Redis)
   photocheck worker [options]                    start an analysis worker (takes photos off the queue; run many, on many machines)
   photocheck submit <folder|photos…> [options]   upload photos to the service, show progress, print the report when ready
+  photocheck review --submission <N> --file <photo> --pass|--fail|--remove [--note <text>]
+                                                 a reviewer's decision on one photo (collector's token): it replaces the
+                                                 automatic verdict, which is kept
   photocheck token create <unit>|--collector     create an access token (a unit's reaches that unit only; the collector's every unit)
 
   A folder laid out as <unit>/<activity>/photos checks many units at once (activity as 一…八, 1–8 or its
@@ -112,7 +128,9 @@ Usage:
 Options of check:
   --unit <unit>          unit name, e.g. 雁江镇
   --activity <activity>  activity number or name, e.g. 四, 4, 关爱一老一小
-  --format table|json    output format (default table)
+  --format <format>      output format (default table): table text; json the full data; html one web page with
+                         the evidence pictures (e-mail it, read it on a phone); xlsx an Excel workbook (overview
+                         and photos; needs --out); csv one row per photo (UTF-8 with BOM, opens in Excel)
   --out <file>           write the report to a file
   --lang zh|en           report language (default zh)
   --campaign <file>      campaign file (default: the 2023 Lei Feng month notice)
@@ -120,6 +138,9 @@ Options of check:
   --faces <engine>       face engine: ssd-onnx-tiled (default), ssd-onnx, ssd-tiled, ssd-whole
   --jobs <N>             parallel threads (default: number of cores)
   --cache <dir>          keep analyses so unchanged photos are not analysed again
+  --submitted-at <time>  when the photos were submitted, e.g. 2023-03-26 or 2023-03-26T09:30:00+08:00; after the
+                         notice's deadline, units and activities are marked late (逾期) (default: not known, lateness
+                         is not judged and the report states the deadline)
   --quiet                no progress output
   -h, --help             show this help
 
@@ -166,12 +187,12 @@ Options of bench:
   and CPU time, and note the load average the report prints.
 
 Options of serve / worker:
-  --data <dir>           data directory (photos and the SQLite database; workers must share it with the service)
+  --data <dir>           data directory (photos and the SQLite database; a worker only reads its photos/, a read-only mount will do)
                          (default PHOTOCHECK_DATA or ./data)
   --redis <url>          Redis URL (default REDIS_URL or redis://127.0.0.1:6379; must have maxmemory-policy noeviction)
   --prefix <name>        queue key prefix (default PHOTOCHECK_QUEUE_PREFIX or photocheck)
   --campaign <file>      campaign file (serve; after changing thresholds, POST /api/recheck judges everything again)
-  --faces <engine> --ocr <engine>  analysis engines (the service and every worker must agree)
+  --faces <engine> --ocr <engine>  analysis engines (the service and every worker must agree; a worker takes only its analysis version's jobs)
   --port <port>          serve: port (default PORT or 8080)
   --host <address>       serve: address to listen on (default HOST or 127.0.0.1; 0.0.0.0 in a container)
   --concurrency <N>      worker: photos analysed at once (one thread and one set of models each, ~0.6 GB; default: cores)
@@ -186,9 +207,17 @@ Options of submit:
   --mode merge|replace   replace: the folder is the new version (photos not uploaded are removed); merge: only
                          replace or add the uploaded photos (default: replace for folders, merge for single photos).
                          Unchanged photos are never analysed again
-  --format table|json --out <file> --lang zh|en --quiet   as for check
+  --format <format> --out <file> --lang zh|en --quiet   as for check (html without evidence pictures)
   --interval <s>         seconds between progress polls (default 1)
   --timeout <s>          give up after this many seconds (default 3600)
+
+Options of review:
+  --server <url> --token <token>   as for submit (the collector's token)
+  --submission <N>       submission id (submission.id in the report, or submit's output)
+  --file <photo>         file name of the photo in that submission
+  --pass | --fail        the reviewer's verdict (a fail needs --note saying why); --remove deletes the decision,
+                         the automatic verdict counts again
+  --note <text>          why, e.g. "litter on the ground"; a new photo under the same name voids the decision
 
 Options of token:
   --collector            a token for the collector

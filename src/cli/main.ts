@@ -1,6 +1,7 @@
 // The photocheck command line: picks a command, validates its flags once (zod), then hands over to it.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { submittedAtSchema } from '../campaign/deadline.ts';
 import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Lang } from '../i18n/messages.ts';
 import { help } from './help.ts';
@@ -17,19 +18,27 @@ interface Command<S extends z.ZodType> {
 
 const langFlag = { lang: z.enum(['zh', 'en']).default('zh') };
 
+/** `--format` of check and submit: views of the one Report (src/report/). xlsx is binary, so it needs --out. */
+const reportFormat = z.enum(['table', 'json', 'html', 'xlsx', 'csv']).default('table');
+const xlsxNeedsOut: [(f: { format: string; out?: string }) => boolean, { path: string[]; message: string }] = [
+  (f) => f.format !== 'xlsx' || f.out !== undefined,
+  { path: ['out'], message: '--format xlsx 需要 --out <文件>.xlsx / --format xlsx needs --out <file>.xlsx' },
+];
+
 const checkSchema = z.object({
   ...langFlag,
   unit: z.string().min(1).optional(),
   activity: z.string().min(1).optional(),
   campaign: z.string().min(1).optional(),
-  format: z.enum(['table', 'json']).default('table'),
+  format: reportFormat,
   out: z.string().min(1).optional(),
   ocr: z.enum(['ppocr', 'tesseract']).default('ppocr'),
   faces: z.string().min(1).optional(),
   jobs: z.coerce.number().int().min(1).max(64).optional(),
   cache: z.string().min(1).optional(),
+  'submitted-at': submittedAtSchema.optional(),
   quiet: z.boolean().default(false),
-});
+}).refine(...xlsxNeedsOut);
 
 const evalSchema = z.object({
   ...langFlag,
@@ -88,12 +97,26 @@ const submitSchema = z.object({
   activity: z.string().min(1).optional(),
   mode: z.enum(['merge', 'replace']).optional(),
   campaign: z.string().min(1).optional(),
-  format: z.enum(['table', 'json']).default('table'),
+  format: reportFormat,
   out: z.string().min(1).optional(),
   quiet: z.boolean().default(false),
   interval: z.coerce.number().positive().default(1),
   timeout: z.coerce.number().positive().default(3600),
-});
+}).refine(...xlsxNeedsOut);
+
+const reviewSchema = z
+  .object({
+    ...langFlag,
+    server: submitSchema.shape.server,
+    token: submitSchema.shape.token,
+    submission: z.coerce.number().int().positive(),
+    file: z.string().min(1),
+    pass: z.boolean().default(false),
+    fail: z.boolean().default(false),
+    remove: z.boolean().default(false),
+    note: z.string().default(''),
+  })
+  .refine((f) => [f.pass, f.fail, f.remove].filter(Boolean).length === 1, { path: ['pass'], message: '请给出 --pass、--fail、--remove 之一 / give one of --pass, --fail, --remove' });
 
 const tokenSchema = z.object({
   ...langFlag,
@@ -129,12 +152,14 @@ const commands: Record<string, Command<z.ZodType>> = {
       faces: { type: 'string' },
       jobs: { type: 'string' },
       cache: { type: 'string' },
+      'submitted-at': { type: 'string' },
       quiet: { type: 'boolean' },
     },
     schema: checkSchema,
     run: async (flags: z.infer<typeof checkSchema>, paths) => {
       const { checkCommand } = await import('./check.ts');
-      await checkCommand({ ...flags, paths });
+      const { 'submitted-at': submittedAt, ...rest } = flags;
+      await checkCommand({ ...rest, submittedAt, paths });
       return 0;
     },
   } satisfies Command<typeof checkSchema> as Command<z.ZodType>,
@@ -231,6 +256,27 @@ const commands: Record<string, Command<z.ZodType>> = {
       return 0;
     },
   } satisfies Command<typeof submitSchema> as Command<z.ZodType>,
+  review: {
+    options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      submission: { type: 'string' },
+      file: { type: 'string' },
+      pass: { type: 'boolean' },
+      fail: { type: 'boolean' },
+      remove: { type: 'boolean' },
+      note: { type: 'string' },
+      lang: { type: 'string' },
+    },
+    schema: reviewSchema,
+    run: async (flags: z.infer<typeof reviewSchema>, positionals) => {
+      if (positionals.length > 0) throw usage(`多余的参数 ${positionals.join(' ')} / unexpected ${positionals.join(' ')}`);
+      const { reviewCommand } = await import('./review.ts');
+      const action = flags.pass ? 'pass' : flags.fail ? 'fail' : 'remove';
+      await reviewCommand({ server: flags.server, token: flags.token, submission: flags.submission, file: flags.file, action, note: flags.note, lang: flags.lang });
+      return 0;
+    },
+  } satisfies Command<typeof reviewSchema> as Command<z.ZodType>,
   token: {
     options: { data: { type: 'string' }, campaign: { type: 'string' }, collector: { type: 'boolean' }, label: { type: 'string' }, lang: { type: 'string' } },
     schema: tokenSchema,

@@ -8,6 +8,7 @@ import type { Token } from '../store/store.ts';
 import { authenticate } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
 import { routes, uploadDefaults, type UploadLimits } from './routes.ts';
+import { webPages } from '../web/pages.ts';
 
 export interface ServerOptions {
   service: PhotocheckService;
@@ -61,10 +62,11 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         const token = authed(req);
         return route.handler(
           { req, reply, token, service: o.service, limits },
-          { params: req.params as Record<string, unknown>, query: req.query as Record<string, unknown> },
+          { params: req.params as Record<string, unknown>, query: req.query as Record<string, unknown>, body: req.body },
         );
       },
     });
   }
+  await app.register(webPages, { service: o.service }); // the web pages (src/web/)
   return app;
 }
