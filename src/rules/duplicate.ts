@@ -83,20 +83,20 @@ export default defineRule({
       notChecked: { zh: '单张检查，未与其他照片比对', en: 'Checked on its own, not compared with other photos' },
       sameActivity: { zh: '本活动中 {{file}} 是同一张照片，只计一次', en: '{{file}} in this activity is the same picture; it counts once' },
       sameScene: {
-        zh: '与{{where}}画面相近（哈希相差 {{distance}}/64 位），但{{why}}，不是同一张照片',
+        zh: '与{{where}} 画面相近（哈希相差 {{distance}}/64 位），但{{why}}，不是同一张照片',
         en: 'Looks like {{where}} ({{distance}} of 64 hash bits differ), but {{why}}: not the same picture',
       },
       original: {
-        zh: '{{where}}是同一张照片；横幅写明本单位，本照片视为原件',
+        zh: '{{where}} 是同一张照片；横幅写明本单位，本照片视为原件',
         en: '{{where}} is the same picture; the banner names this unit, so this photo is taken as the original',
       },
-      copy: { zh: '与{{where}}是同一张照片（哈希相差 {{distance}}/64 位）', en: 'The same picture as {{where}} ({{distance}} of 64 hash bits differ)' },
+      copy: { zh: '与{{where}} 是同一张照片（哈希相差 {{distance}}/64 位）', en: 'The same picture as {{where}} ({{distance}} of 64 hash bits differ)' },
       renamed: {
-        zh: '与{{where}}是同一张照片（哈希相差 {{distance}}/64 位），改名后重新提交',
+        zh: '与{{where}} 是同一张照片（哈希相差 {{distance}}/64 位），改名后重新提交',
         en: 'The same picture as {{where}} ({{distance}} of 64 hash bits differ), submitted again under another name',
       },
       similar: {
-        zh: '与{{where}}相似（哈希相差 {{distance}}/64 位，{{why}}），请人工确认是否为同一张照片',
+        zh: '与{{where}} 相似（哈希相差 {{distance}}/64 位，{{why}}），请人工确认是否为同一张照片',
         en: 'Looks like {{where}} ({{distance}} of 64 hash bits differ; {{why}}): please check by eye whether it is the same picture',
       },
     },
