@@ -48,6 +48,7 @@ describe('checkPhoto on generated photos (real models)', () => {
       participants: 'fail:tooFew',
       uniform: 'pass:uniformed',
       'capture-date': 'review:noExif',
+      duplicate: 'pass:notChecked', // one photo on its own: duplicates are looked for across a batch or the service
     });
     expect(r.people.count).toBeLessThanOrEqual(13);
     expect(r.people.count).toBeGreaterThanOrEqual(11);
@@ -59,7 +60,9 @@ describe('checkPhoto on generated photos (real models)', () => {
     expect(r.people.count).toBeGreaterThanOrEqual(17);
     expect(r.people.count).toBeLessThanOrEqual(18);
     expect(rule(r, 'participants').status).not.toBe('pass');
-    expect(statuses(r)).toMatchObject({ 'theme-banner': 'fail:noText' });
+    // No text, or only a stray letter: PP-OCR scores a box over its text's own pixels (issue 6) and then reads the
+    // lace-up sleeve of the front woman as "A" (0.67).
+    expect(['fail:noText', 'fail:noKeyword']).toContain(statuses(r)['theme-banner']);
   });
 
   it('fails a red banner without text, and a photo of another activity', async () => {
@@ -69,6 +72,7 @@ describe('checkPhoto on generated photos (real models)', () => {
       participants: 'pass:enough',
       uniform: 'pass:uniformed',
       'capture-date': 'review:noExif',
+      duplicate: 'pass:notChecked', // one photo on its own: duplicates are looked for across a batch or the service
     });
     expect(rule(await check('banner-other-theme.jpg'), 'theme-banner').messageId).toBe('otherActivity');
   });

@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analysisVersion } from '../src/analysis/analyse.ts';
 import type { EvalRun } from '../src/eval/run.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -80,7 +81,8 @@ describe('photocheck eval on a tiny labelled folder (real engines)', () => {
     expect(first.stderr).toContain('配置 2/2：faces=ssd-onnx');
     expect(first.stderr).toContain('检查 5/5');
     expect(result.photos).toEqual({ labelled: 5, evaluated: 5, missing: [], unlabelled: [] });
-    expect(result.configs.map((c) => c.version)).toEqual(['a3:ssd-onnx-tiled:ppocr:1920:1024', 'a3:ssd-onnx:ppocr:1920:1024']);
+    expect(result.configs.map((c) => c.version)).toEqual([analysisVersion(), analysisVersion({ faces: 'ssd-onnx' })]);
+    expect(result.configs[1]!.version).toMatch(/^a\d+:ssd-onnx:ppocr:1920:1024$/);
   });
 
   it('scores the ≥ 20 decision and the count error of every photo', () => {

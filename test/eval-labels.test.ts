@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PhotocheckError } from '../src/errors/catalogue.ts';
-import { labelPattern, loadLabels, parseLabels, readSharpText, transcriptionLines, WILDCARD } from '../src/eval/labels.ts';
+import { labelPattern, loadLabels, parseLabels, readSharpText, readVestText, transcriptionLines, WILDCARD } from '../src/eval/labels.ts';
 
 const W = WILDCARD;
 
@@ -76,7 +76,7 @@ const synthetic = {
           confidence: 'high',
         },
       },
-      expected_rule_inputs: { sharp: 'yes', faces_ge_20: 'no', banner_present: 'yes' },
+      expected_rule_inputs: { sharp: 'yes', faces_ge_20: 'no', banner_present: 'yes', red_vests: 'yes' },
     },
     {
       file: 'D_flag.jpg',
@@ -102,6 +102,19 @@ const synthetic = {
       labels: { faces_counted: 10, faces_range: [10, 11], banner: { present: true, text: 'no legible text on the flag; small illegible text' } },
     },
     { file: 'X_nocategory.jpg', labels: { faces_counted: 3 } },
+    {
+      file: 'D_bystander.jpg',
+      category: 'D',
+      labels: { faces_range: [6, 12], vests: 'essentially none (one woman in a red vest at right)' },
+      expected_rule_inputs: { red_vests: 'no (1 person)' },
+    },
+    {
+      file: 'D_caps.jpg',
+      category: 'D',
+      labels: { faces_counted: 9, vests: '2 young volunteers in red caps; one wears a red volunteer vest/sash' },
+      expected_rule_inputs: { red_vests: 'partial (1 volunteer)' },
+    },
+    { file: 'D_polo.jpg', category: 'D', labels: { faces_counted: 10 }, expected_rule_inputs: { red_vests: 'No' } },
   ],
 };
 
@@ -177,6 +190,26 @@ describe('eval labels: transcriptions', () => {
   });
   it('does not take an apostrophe inside a word for a quote', () => {
     expect(transcriptionLines("the banner's text: '志愿服务'")).toEqual(['志愿服务']);
+  });
+});
+
+describe('eval labels: red vests', () => {
+  it('reads expected_rule_inputs.red_vests as yes, partial or no, keeping the note and the vests description', () => {
+    expect(photo('D_banner.jpg').vests).toEqual({ label: 'yes', note: null, description: null });
+    expect(photo('D_bystander.jpg').vests).toEqual({ label: 'no', note: '1 person', description: 'essentially none (one woman in a red vest at right)' });
+    expect(photo('D_caps.jpg').vests).toMatchObject({ label: 'partial', note: '1 volunteer' });
+    expect(photo('D_polo.jpg').vests).toMatchObject({ label: 'no', note: null });
+  });
+  it('gives null without a red_vests label, even with a vests description', () => {
+    expect(photo('A_counted.jpg').vests).toBeNull();
+    expect(parseLabels([{ file: 'D_1.jpg', labels: { vests: 'red vests' } }])[0]!.vests).toBeNull();
+  });
+  it('refuses any other value, naming the photo and the value', () => {
+    expect(['yes', ' partial ', 'no (1 person)', 'partial (1 volunteer)'].map((v) => readVestText(v)?.label)).toEqual(['yes', 'partial', 'no', 'partial']);
+    for (const v of ['yes - all 7 women', 'mostly', 'partially', 'no (1 person', 'yes (a) (b)', '']) expect(readVestText(v), v).toBeNull();
+    for (const v of ['maybe', 'yes - all 7', true, 3]) {
+      expect(() => parseLabels([{ file: 'D_bad.jpg', expected_rule_inputs: { red_vests: v } }])).toThrow(/D_bad\.jpg.*red_vests/);
+    }
   });
 });
 

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { analyserDefaults } from '../src/analysis/analyse.ts';
 import { evalConfigs, parseConfigSpec } from '../src/eval/config.ts';
 import { labelLine, parsePhotoLabel, WILDCARD } from '../src/eval/labels.ts';
-import { bucketRange, decide, expectedSharp, inCountRange, relativeError, scoreText, tally } from '../src/eval/metrics.ts';
+import { bucketRange, confusion, decide, expectedSharp, expectedUniform, inCountRange, relativeError, scoreText, tally } from '../src/eval/metrics.ts';
 import { keywordsInText, scorePhoto, summarise } from '../src/eval/score.ts';
 import { bestSubstringMatch, normalizeText } from '../src/text/match.ts';
-import { analysis, campaign, faces, line } from './helpers/analysis.ts';
+import { analysis, campaign, faces, line, upperBodies } from './helpers/analysis.ts';
 
 const W = WILDCARD;
 const lines = (...raw: string[]) => raw.map((r) => labelLine('banner', r)!);
@@ -79,6 +79,24 @@ describe('counts and decisions', () => {
   });
 });
 
+describe('uniform decisions against red-vest labels', () => {
+  it('expects yes to pass and no to fail; partial is its own class, never right or wrong', () => {
+    expect(['yes', 'partial', 'no'].map((l) => expectedUniform(l as 'yes'))).toEqual(['positive', 'ambiguous', 'negative']);
+    expect(decide(expectedUniform('partial'), 'pass')).toBe('ambiguous');
+    expect(decide(expectedUniform('no'), 'review')).toBe('review');
+  });
+  it('counts label × status in a confusion table', () => {
+    const c = confusion([
+      { label: 'yes', status: 'pass' },
+      { label: 'yes', status: 'pass' },
+      { label: 'yes', status: 'fail' },
+      { label: 'partial', status: 'review' },
+      { label: 'no', status: 'pass' },
+    ]);
+    expect(c).toEqual({ yes: { pass: 2, review: 0, fail: 1 }, partial: { pass: 0, review: 1, fail: 0 }, no: { pass: 1, review: 0, fail: 0 } });
+  });
+});
+
 describe('configurations (--config, --compare)', () => {
   it('parses key=value lists with aliases', () => {
     expect(parseConfigSpec('faces=ssd-onnx, text=tesseract')).toEqual({ faces: 'ssd-onnx', text: 'tesseract' });
@@ -98,7 +116,7 @@ describe('configurations (--config, --compare)', () => {
     expect(c[0]!.options).toEqual(analyserDefaults);
     expect(c[1]!.options).toMatchObject({ faces: 'ssd-onnx-tiled', text: 'tesseract' });
     expect(c[2]!.options).toMatchObject({ faces: 'ssd-onnx', text: 'ppocr' });
-    expect(c[2]!.version).toBe('a3:ssd-onnx:ppocr:1920:1024');
+    expect(c[2]!.version).toMatch(/^a\d+:ssd-onnx:ppocr:1920:1024$/); // the pipeline version, then the options
     const based = evalConfigs('faces=ssd-onnx', ['text=tesseract']);
     expect(based.map((x) => [x.name, x.options.faces, x.options.text])).toEqual([
       ['faces=ssd-onnx', 'ssd-onnx', 'ppocr'],
@@ -140,6 +158,33 @@ describe('scoring a photo with the campaign rules', () => {
     expect(digits.keywords!.outcome).toBe('trueNegative'); // 3-character keywords (315) must be read exactly
     const n = scorePhoto(label({ labels: { faces_counted: 3 } }), analysis({ text: [] }), campaign);
     expect(n.keywords!.outcome).toBe('trueNegative');
+  });
+
+  it('scores the uniform rule against the red-vest label, with the uniformed count', () => {
+    const crowd = (people: number, uniformed: number) => {
+      const list = faces(people);
+      return analysis({ faces: list, upperBodies: upperBodies(list, uniformed) });
+    };
+    const vests = (red_vests: string) => label({ labels: { faces_counted: 9, vests: 'red vests' }, expected_rule_inputs: { red_vests } });
+    expect(scorePhoto(vests('yes'), crowd(6, 5), campaign).uniform).toEqual({
+      label: 'yes', note: null, description: 'red vests', expected: 'positive', status: 'pass', messageId: 'uniformed', count: 5, people: 6, outcome: 'right',
+    });
+    expect(scorePhoto(vests('yes'), crowd(6, 0), campaign).uniform).toMatchObject({ status: 'fail', count: 0, outcome: 'wrong' });
+    expect(scorePhoto(vests('no (1 person)'), crowd(9, 1), campaign).uniform).toMatchObject({ note: '1 person', status: 'fail', count: 1, outcome: 'right' });
+    expect(scorePhoto(vests('partial'), crowd(9, 2), campaign).uniform).toMatchObject({ status: 'review', outcome: 'ambiguous' });
+    expect(scorePhoto(label({ labels: { faces_counted: 9 } }), crowd(6, 5), campaign).uniform).toBeNull();
+
+    const s = summarise(
+      [
+        scorePhoto(vests('yes'), crowd(6, 5), campaign),
+        scorePhoto(vests('yes'), crowd(6, 2), campaign),
+        scorePhoto(vests('no'), crowd(6, 4), campaign),
+        scorePhoto(vests('partial'), crowd(9, 2), campaign),
+      ],
+      campaign,
+    );
+    expect(s.uniform).toMatchObject({ right: 1, wrong: 1, review: 1, ambiguous: 1, falsePositive: 1, falseNegative: 0 });
+    expect(s.uniform.confusion).toEqual({ yes: { pass: 1, review: 1, fail: 0 }, partial: { pass: 0, review: 1, fail: 0 }, no: { pass: 1, review: 0, fail: 0 } });
   });
 
   it('finds theme keywords in a transcript', () => {

@@ -26,7 +26,8 @@ writeFileSync(
       {
         file: 'D_banner.jpg',
         category: 'D',
-        labels: { faces_counted: 8, faces_range: [8, 8], banner: { present: true, text: "'临江镇节水护水志愿服务活动'" } },
+        labels: { faces_counted: 8, faces_range: [8, 8], banner: { present: true, text: "'临江镇节水护水志愿服务活动'" }, vests: 'all 8 in red vests' },
+        expected_rule_inputs: { red_vests: 'yes' },
       },
       { file: 'C_shot_M.jpg', category: 'C', labels: { blur_label: 'blurred (motion)' } },
       { file: 'B_broken.jpg', category: 'B', labels: { text_main: "'欢迎光临'" } },
@@ -96,6 +97,8 @@ describe('runEval with a fake analyser', async () => {
     expect(base!.photos.find((p) => p.file === 'C_shot_M.jpg')!.sharpness).toMatchObject({ messageId: 'motion', ratio: 0.1 });
     expect(base!.summary.keywords).toMatchObject({ withKeywordText: 1, found: 1, withoutKeywordText: 2, falsePositive: 0 });
     expect(base!.summary.meanAnalysisMs).toBe(1500);
+    expect(base!.summary.uniform).toMatchObject({ right: 1, wrong: 0, confusion: { yes: { pass: 1, review: 0, fail: 0 } } });
+    expect(base!.photos.find((p) => p.file === 'D_banner.jpg')!.uniform).toMatchObject({ label: 'yes', status: 'pass', count: 8, people: 8 });
   });
 
   it('renders a side-by-side table in Chinese or English, and JSON', () => {
@@ -109,6 +112,11 @@ describe('runEval with a fake analyser', async () => {
     expect(en).toMatch(/≥20 people decision \(right\/decided\)\s+2\/2/);
     expect(en).toContain('Text character accuracy (lines joined)');
     expect(JSON.parse(renderEvalJson(run)).configs[1].summary.participants.falseNegative).toBe(1);
+    expect(en).toMatch(/Uniform decision: red vests yes → pass, no → fail \(right\/decided\)\s+1\/1 \(100\.0%\)\s+1\/1/);
+    expect(en).toMatch(/labelled yes: pass\/review\/fail\s+1\/0\/0\s+1\/0\/0/);
+    expect(en).toMatch(/D_banner\.jpg\s+yes\s+✓ pass:uniformed 8\/8\s+✓ pass:uniformed 8\/8\s+all 8 in red vests/);
+    expect(zh).toContain('志愿服装（uniform 规则；标注 red_vests）');
+    expect(JSON.parse(renderEvalJson(run)).configs[0].summary.uniform.confusion.no).toEqual({ pass: 0, review: 0, fail: 0 });
   });
 
   it('rejects a folder without any labelled photo', async () => {

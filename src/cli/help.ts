@@ -54,7 +54,8 @@ eval 的选项:
 
   评估内容：≥20 人判断（标注范围跨越 20 的不计，复核单独计数）；6–80 人照片的人数平均相对误差；
   B_/D_ 照片横幅和标牌文字的字符准确率（[x] 和 ? 为不确定的字，不计分）；清晰/模糊判断及 C_ 照片的
-  清晰度分数和方向比；无主题词照片上误报的主题关键词（所有活动）。
+  清晰度分数和方向比；无主题词照片上误报的主题关键词（所有活动）；标注 red_vests（yes/partial/no）的照片上
+  志愿服装规则的判定（通过/复核/不通过对照表）和计为着装的人数。
 
 bench 的选项:
   不给文件夹时，用 fixtures/make-bench-photos.ts 由测试夹具生成的 12 MP（4000×3000）照片（存于 .cache/bench-photos）。
@@ -165,7 +166,8 @@ Options of eval:
   It measures: the ≥ 20 people decision (label ranges across 20 are skipped, review counted apart); the mean
   relative face-count error on photos with 6–80 faces; character accuracy of banner and sign text on B_/D_
   photos ([x] and ? mark uncertain characters, not scored); the sharp/blurred decision with every C_ photo's
-  score and directional ratio; theme keywords (of any activity) found on photos without any.
+  score and directional ratio; theme keywords (of any activity) found on photos without any; the uniform
+  rule's status (label yes/partial/no × pass/review/fail) and uniformed count on photos labelled red_vests.
 
 Options of bench:
   Without a folder it times 12 MP (4000×3000) photos that fixtures/make-bench-photos.ts makes from the committed

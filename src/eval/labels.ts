@@ -1,4 +1,4 @@
-// Reads an evaluation labels file (labels.json): per photo the faces truth, the sharp/blurred label and the transcribed text lines.
+// Reads an evaluation labels file (labels.json): per photo the faces truth, the sharp/blurred label, the transcribed text lines and the red-vest label.
 import { readFileSync } from 'node:fs';
 import { PhotocheckError } from '../errors/catalogue.ts';
 import { normalizeText, WILDCARD } from '../text/match.ts';
@@ -16,6 +16,17 @@ export interface FacesLabel {
   range: [number, number];
   /** Faces counted by eye, or null when the labeller did not count them. */
   counted: number | null;
+}
+
+/** Whether the photo shows volunteers in red vests (caps): yes, partly (a few volunteers, sashes, caps), or no. */
+export type VestLabel = 'yes' | 'partial' | 'no';
+
+export interface VestsLabel {
+  label: VestLabel;
+  /** The parenthesised note of expected_rule_inputs.red_vests, e.g. "1 person" (null: none). */
+  note: string | null;
+  /** labels.vests, the labeller's description (who wears what), or null. */
+  description: string | null;
 }
 
 export interface TextLabelLine {
@@ -39,6 +50,8 @@ export interface PhotoLabel {
   text: TextLabelLine[];
   /** Normalised transcription without uncertain characters, for keyword look-up. */
   transcript: string;
+  /** expected_rule_inputs.red_vests, or null when the photo has no vest label. */
+  vests: VestsLabel | null;
 }
 
 export interface LabelSet {
@@ -87,6 +100,7 @@ export function parsePhotoLabel(entry: Json): PhotoLabel {
     sharp: sharpLabel(file, category.toUpperCase(), labels, expected),
     text,
     transcript: text.map((l) => l.pattern.replaceAll(WILDCARD, '')).join('\n'),
+    vests: vestsLabel(file, labels, expected),
   };
 }
 
@@ -136,6 +150,30 @@ export function sharpLabel(file: string, category: string, labels: Json, expecte
   if (suffix) return { label: suffix === 'S' ? 'sharp' : 'blurred', source: `file name _${suffix}` };
   if (category === 'C') return null;
   return { label: 'sharp', source: 'default' };
+}
+
+// ── red vests ────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * expected_rule_inputs.red_vests: exactly "yes", "partial" or "no", optionally followed by a note in
+ * parentheses ("no (1 person)", "partial (1 volunteer)"). Anything else is refused: a label the eval
+ * cannot read must be fixed, not scored as something it does not say.
+ */
+export function readVestText(s: string): { label: VestLabel; note: string | null } | null {
+  const m = /^(yes|partial|no)(?:\s*\(([^()]*)\))?$/.exec(s.trim().toLowerCase());
+  return m ? { label: m[1] as VestLabel, note: m[2]?.trim() || null } : null;
+}
+
+export function vestsLabel(file: string, labels: Json, expected: Json): VestsLabel | null {
+  const v = expected.red_vests;
+  if (v === undefined || v === null) return null;
+  const read = typeof v === 'string' ? readVestText(v) : null;
+  if (!read) {
+    throw new PhotocheckError('PC_ERR_USAGE', {
+      reason: `${file}: expected_rule_inputs.red_vests 应为 yes、partial 或 no（可加括号说明），而不是 ${JSON.stringify(v)} / expected_rule_inputs.red_vests must be yes, partial or no (with an optional note in parentheses), not ${JSON.stringify(v)}`,
+    });
+  }
+  return { ...read, description: typeof labels.vests === 'string' ? labels.vests : null };
 }
 
 // ── transcriptions ───────────────────────────────────────────────────────────────────────────────────

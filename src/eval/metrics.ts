@@ -2,7 +2,7 @@
 import type { TextLine } from '../analysis/types.ts';
 import type { RuleStatus } from '../rules/types.ts';
 import { bestSubstringMatch, normalizeText, type SubstringMatch } from '../text/match.ts';
-import type { SharpLabel, TextLabelLine } from './labels.ts';
+import type { SharpLabel, TextLabelLine, VestLabel } from './labels.ts';
 
 // ── character accuracy ───────────────────────────────────────────────────────────────────────────────
 
@@ -100,6 +100,23 @@ export function decide(expected: Expected, status: RuleStatus): Outcome {
 /** Sharpness: a sharp photo should pass, a blurred one fail; partial and soft ones are not judged. */
 export function expectedSharp(label: SharpLabel): Expected {
   return label === 'sharp' ? 'positive' : label === 'blurred' ? 'negative' : 'ambiguous';
+}
+
+/** Uniform: red vests labelled yes should pass, no fail; partial (a few vests, sashes, caps) is its own class, not judged. */
+export function expectedUniform(label: VestLabel): Expected {
+  return label === 'yes' ? 'positive' : label === 'no' ? 'negative' : 'ambiguous';
+}
+
+export const vestLabels: readonly VestLabel[] = ['yes', 'partial', 'no'];
+export const ruleStatuses: readonly RuleStatus[] = ['pass', 'review', 'fail'];
+
+/** Label × rule status counts: confusion.yes.pass is the photos labelled yes that the rule passed. */
+export type Confusion = Record<VestLabel, Record<RuleStatus, number>>;
+
+export function confusion(items: { label: VestLabel; status: RuleStatus }[]): Confusion {
+  const out = Object.fromEntries(vestLabels.map((l) => [l, Object.fromEntries(ruleStatuses.map((s) => [s, 0]))])) as Confusion;
+  for (const { label, status } of items) out[label][status]++;
+  return out;
 }
 
 export interface DecisionTally {

@@ -1,6 +1,6 @@
 // Terminal view of an EvalRun: a summary with one column per configuration, then per-photo tables per rule; or JSON.
 import type { Lang, Message } from '../i18n/messages.ts';
-import type { DecisionTally, Outcome } from './metrics.ts';
+import { ruleStatuses, vestLabels, type DecisionTally, type Outcome } from './metrics.ts';
 import type { ConfigRun, EvalRun } from './run.ts';
 import type { CountSummary, PhotoEval, TextSummary } from './score.ts';
 
@@ -35,6 +35,12 @@ const t = {
   kwFp: { zh: '无主题词照片误报主题词', en: 'Theme keyword found where there is none' },
   kwReview: { zh: '  其中仅近似（待复核）', en: '  near misses only (review)' },
   kwFound: { zh: '有主题词照片找到主题词', en: 'Theme keyword found where there is one' },
+  uniform: { zh: '志愿服装判断：红马甲 yes→通过、no→不通过（对/判定）', en: 'Uniform decision: red vests yes → pass, no → fail (right/decided)' },
+  uniformDetail: { zh: '  无马甲却通过/有马甲却不通过 · 复核 · partial', en: '  passed without vests / failed with vests · review · partial' },
+  uniformRow: { zh: '  标注 {{label}}：通过/复核/不通过', en: '  labelled {{label}}: pass/review/fail' },
+  uniformTable: { zh: '志愿服装（uniform 规则；标注 red_vests）', en: 'Uniform (uniform rule; red_vests label)' },
+  uniformCount: { zh: '着装/人数', en: 'uniformed/people' },
+  vestsText: { zh: '标注说明', en: 'Label description' },
   time: { zh: '平均分析用时/张', en: 'Mean analysis time per photo' },
   errors: { zh: '无法分析的照片', en: 'Photos that could not be analysed' },
   facesTable: { zh: '人数（participants 规则）', en: 'People (participants rule)' },
@@ -57,12 +63,14 @@ const notes: Message = {
 - 人数误差：(检测数 − 标注数)/标注数；标注数取 faces_counted，否则 ground_truth，否则 faces_range 中点；只统计标注数在范围内的照片。
 - 字符准确率：每条标注行（规范化：去空白标点、全角转半角、小写）与识别文本中最接近的片段比较，1 − 编辑距离/行长；“拼接”为全部识别行按阅读顺序拼接后匹配，“单行”为只在单条识别行中匹配；每张照片按字符数加权，均值为各照片的平均。[x] 和 ? 表示不确定的字：任意匹配、缺失也不扣分，且不计入行长；… 处把标注行拆成几段；少于 2 个确定字的片段不计。只用置信度达到 theme-banner 规则 minLineScore 的识别行。
 - 清晰：C_ 的 _S 和其他类照片默认清晰，_F、_M 及 blur_label 为 blurred 的为模糊；partial（部分模糊）和 soft（偏软）单独列出不计。pass=清晰、fail=模糊，review 单独计数。
-- 主题词误报：用 theme-banner 规则对每项活动检查，规则接受（found / foundOtherUnit / tooSmall）任一活动的主题词即为“找到”；标注文字不含任何主题词的照片上找到即为误报，仅近似（weakMatch）记为复核。`,
+- 主题词误报：用 theme-banner 规则对每项活动检查，规则接受（found / foundOtherUnit / tooSmall）任一活动的主题词即为“找到”；标注文字不含任何主题词的照片上找到即为误报，仅近似（weakMatch）记为复核。
+- 志愿服装：expected_rule_inputs.red_vests 为 yes 的照片应通过 uniform 规则，no 的应不通过，review 单独计数；partial（少数人穿马甲、只戴帽子或披绶带）单独成类，只列入对照表，不计对错。着装/人数为规则计为着装的人数和检测到的人数。`,
   en: `- ≥N decision: positive when the whole faces_range is ≥ N, negative when it is wholly < N, otherwise ambiguous and not scored; rule pass = positive, fail = negative, review counted apart.
 - Count error: (detected − truth)/truth, truth = faces_counted, else ground_truth, else the middle of faces_range; only photos whose truth is in the range shown.
 - Character accuracy: each label line (normalised: no spaces or punctuation, NFKC, lower case) against the closest stretch of recognised text, 1 − edit distance/length; "joined" matches in all recognised lines joined in reading order, "per line" within one recognised line; per photo weighted by characters, mean over photos. [x] and ? mark uncertain characters: they match anything or nothing at no cost and do not count in the length; … splits a label line into fragments; fragments with < 2 certain characters are skipped. Only recognised lines at or above the theme-banner rule's minLineScore are used.
 - Sharpness: C_ …_S and photos of other categories are sharp unless labelled otherwise; …_F, …_M and blur_label "blurred" are blurred; partial and soft are listed but not scored. pass = sharp, fail = blurred, review counted apart.
-- Keyword false positives: the theme-banner rule run for every activity; a keyword it accepts (found / foundOtherUnit / tooSmall) counts as found; found on a photo whose transcription has no theme keyword = false positive; near misses only (weakMatch) = review.`,
+- Keyword false positives: the theme-banner rule run for every activity; a keyword it accepts (found / foundOtherUnit / tooSmall) counts as found; found on a photo whose transcription has no theme keyword = false positive; near misses only (weakMatch) = review.
+- Uniform: photos whose expected_rule_inputs.red_vests is yes should pass the uniform rule, no should fail, review counted apart; partial (a few vests, caps or sashes only) is its own class, shown in the label × status table and not scored. uniformed/people: the people the rule counted as uniformed, and the faces it looked at.`,
 };
 
 // ── layout helpers ───────────────────────────────────────────────────────────────────────────────────
@@ -179,6 +187,11 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
     row(t.kwFp[lang], (c) => `${c.keywords.falsePositive}/${c.keywords.withoutKeywordText}`),
     row(t.kwReview[lang], (c) => String(c.keywords.review)),
     row(t.kwFound[lang], (c) => `${c.keywords.found}/${c.keywords.withKeywordText}`),
+    row(t.uniform[lang], (c) => decided(c.uniform)),
+    row(t.uniformDetail[lang], (c) => `${c.uniform.falsePositive}/${c.uniform.falseNegative} · ${c.uniform.review} · ${c.uniform.ambiguous}`),
+    ...vestLabels.map((label) =>
+      row(fill(t.uniformRow[lang], { label }), (c) => ruleStatuses.map((st) => c.uniform.confusion[label][st]).join('/')),
+    ),
     row(t.time[lang], (c) => (c.meanAnalysisMs === null ? '–' : `${(c.meanAnalysisMs / 1000).toFixed(2)} s`)),
   ];
   if (s.some((c) => c.errors > 0)) rows.push(row(t.errors[lang], (c) => String(c.errors)));
@@ -268,6 +281,25 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
     out.push('', `■ ${t.kwTable[lang]}`, ...table([t.file[lang], t.inLabel[lang], ...cs.map((_, i) => col(i))], rowsK));
   } else {
     out.push('', `■ ${t.kwTable[lang]}: ${t.kwNone[lang]}`);
+  }
+
+  // Uniform.
+  const uniform = photoRows((p) => p.uniform);
+  if (uniform.length) {
+    const rowsU = uniform.map(({ file, each }) => {
+      const first = each.find((x) => x)!;
+      return [
+        file,
+        first.note ? `${first.label} (${first.note})` : first.label,
+        ...each.map((u) => (u ? `${marks[u.outcome]} ${u.status}:${u.messageId} ${u.count}/${u.people}` : '–')),
+        clip(first.description ?? '', 60),
+      ];
+    });
+    out.push(
+      '',
+      `■ ${t.uniformTable[lang]}`,
+      ...table([t.file[lang], t.truth[lang], ...cs.map((_, i) => `${col(i)} ${t.uniformCount[lang]}`), t.vestsText[lang]], rowsU),
+    );
   }
 
   // Errors.

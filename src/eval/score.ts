@@ -5,16 +5,19 @@ import { judge } from '../check/check-photo.ts';
 import type { Message } from '../i18n/messages.ts';
 import type { RuleResult, RuleStatus } from '../rules/types.ts';
 import { normalizeText } from '../text/match.ts';
-import type { PhotoLabel, SharpLabel } from './labels.ts';
+import type { PhotoLabel, SharpLabel, VestLabel } from './labels.ts';
 import {
   bucketRange,
+  confusion,
   decide,
+  expectedUniform,
   expectedSharp,
   inCountRange,
   mean,
   relativeError,
   scoreText,
   tally,
+  type Confusion,
   type DecisionTally,
   type Expected,
   type Outcome,
@@ -71,6 +74,19 @@ export interface PhotoEval {
     /** Near misses the rule would send to a person (weakMatch). */
     weak: KeywordHit[];
     outcome: KeywordOutcome;
+  } | null;
+  /** The uniform rule against the red-vest label: status, and how many of the people it counted as uniformed. */
+  uniform: {
+    label: VestLabel;
+    note: string | null;
+    description: string | null;
+    expected: Expected;
+    status: RuleStatus;
+    messageId: string;
+    /** Uniformed people the rule counted, and the people (faces) it looked at. */
+    count: number;
+    people: number;
+    outcome: Outcome;
   } | null;
   /** Analysis time (sum of stage timings, ms; as recorded when analysed, also for cached analyses). */
   analysisMs: number | null;
@@ -166,12 +182,27 @@ export function scorePhoto(label: PhotoLabel, analysis: Analysis, campaign: Camp
     keywords = { inLabel, found, weak, outcome };
   }
 
+  const u = ruleOf(results, 'uniform');
+  let uniform: PhotoEval['uniform'] = null;
+  if (u && label.vests) {
+    const expected = expectedUniform(label.vests.label);
+    uniform = {
+      ...label.vests,
+      expected,
+      status: u.status,
+      messageId: u.messageId,
+      count: Number(u.data.count ?? 0),
+      people: Number(u.data.people ?? 0),
+      outcome: decide(expected, u.status),
+    };
+  }
+
   const ms = Object.values(analysis.timings ?? {}).reduce((a, b) => a + b, 0);
-  return { file: label.file, category: label.category, participants, faces, sharpness, text, keywords, analysisMs: ms > 0 ? Math.round(ms) : null };
+  return { file: label.file, category: label.category, participants, faces, sharpness, text, keywords, uniform, analysisMs: ms > 0 ? Math.round(ms) : null };
 }
 
 export function errorEval(label: PhotoLabel, error: { code: string; message: Message }): PhotoEval {
-  return { file: label.file, category: label.category, error, participants: null, faces: null, sharpness: null, text: null, keywords: null, analysisMs: null };
+  return { file: label.file, category: label.category, error, participants: null, faces: null, sharpness: null, text: null, keywords: null, uniform: null, analysisMs: null };
 }
 
 // ── a configuration's totals ─────────────────────────────────────────────────────────────────────────
@@ -202,6 +233,8 @@ export interface ConfigSummary {
   /** ambiguous: labelled partial or soft, not judged. */
   sharpness: DecisionTally;
   keywords: { withoutKeywordText: number; falsePositive: number; review: number; withKeywordText: number; found: number };
+  /** Uniform rule vs red-vest labels: yes → pass and no → fail are right; partial is ambiguous (see confusion). */
+  uniform: DecisionTally & { confusion: Confusion };
   /** Mean analysis time per photo (ms), from the analyses' own timings. */
   meanAnalysisMs: number | null;
 }
@@ -232,6 +265,7 @@ export function summarise(photos: PhotoEval[], campaign: Campaign): ConfigSummar
   const kw = ok.map((p) => p.keywords).filter((k) => k !== null);
   const sharp = ok.map((p) => p.sharpness).filter((s) => s !== null);
   const times = ok.map((p) => p.analysisMs).filter((t): t is number => t !== null);
+  const uniform = ok.map((p) => p.uniform).filter((u) => u !== null);
   return {
     photos: photos.length,
     errors: photos.length - ok.length,
@@ -254,6 +288,7 @@ export function summarise(photos: PhotoEval[], campaign: Campaign): ConfigSummar
       withKeywordText: kw.filter((k) => k.inLabel.length > 0).length,
       found: kw.filter((k) => k.outcome === 'found').length,
     },
+    uniform: { ...tally(uniform), confusion: confusion(uniform) },
     meanAnalysisMs: times.length ? Math.round(mean(times)!) : null,
   };
 }

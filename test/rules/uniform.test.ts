@@ -14,14 +14,18 @@ describe('rule uniform (规范着志愿服装)', () => {
 
   it.each([
     [25, 25, 'pass', 'uniformed'],
-    [25, 7, 'pass', 'uniformed'], // 28 %: volunteers with some residents
+    [25, 9, 'pass', 'uniformed'], // 36 %: volunteers with some residents
     [3, 3, 'pass', 'uniformed'],
-    [25, 5, 'review', 'lowShare'], // 20 % < 25 %: a few red clothes, or volunteers among many residents
+    [25, 8, 'review', 'lowShare'], // 32 % < 33 %: a few red clothes, or volunteers among many residents
+    [11, 3, 'review', 'lowShare'], // 27 %: a group in its own clothes, three of them red (a red suit, a red top)
     [25, 2, 'review', 'borderline'],
     [4, 2, 'review', 'borderline'],
     [25, 1, 'fail', 'tooFew'], // one red-clad person is no uniformed team
     [4, 1, 'fail', 'tooFew'],
     [25, 0, 'fail', 'tooFew'],
+    [3, 0, 'fail', 'tooFew'],
+    [2, 0, 'review', 'fewPeople'], // fewer faces than the minimum: masked or turned-away volunteers are missed
+    [1, 1, 'review', 'fewPeople'],
     [0, 0, 'review', 'noPeople'],
   ] as const)('%i people, %i in red vests → %s', (people, uniformed, status, messageId) => {
     const r = uniform.check(crowd(people, uniformed), c);
