@@ -7,7 +7,6 @@ import {
   ctcGreedyDecode,
   dbPostprocess,
   type DbOptions,
-  meanInsideRect,
   minAreaRect,
   normaliseRect,
   readingOrder,
@@ -108,11 +107,6 @@ describe('rotated-rectangle geometry', () => {
     expect(unclipRect({ cx: 5, cy: 5, width: 100, height: 10, angle: 0.1 }, 1.5)).toEqual({ cx: 5, cy: 5, width: 100 + 2 * d, height: 10 + 2 * d, angle: 0.1 });
   });
 
-  it('averages the map over pixel centres inside the rectangle', () => {
-    const prob = probMap(20, 10, [[0, 0, 10, 10, 1]]);
-    expect(meanInsideRect(prob, 20, 20, 10, { cx: 10, cy: 5, width: 10, height: 4, angle: 0 })).toBeCloseTo(0.5, 6);
-  });
-
   it('bounds a rectangle by integer pixels clipped to the image, or null outside it', () => {
     expect(boundingBox({ cx: 5, cy: 5, width: 20, height: 4, angle: 0 }, 12, 12)).toEqual({ x: 0, y: 3, width: 12, height: 4 });
     expect(boundingBox({ cx: -50, cy: 5, width: 20, height: 4, angle: 0 }, 12, 12)).toBeNull();
@@ -141,6 +135,19 @@ describe('dbPostprocess', () => {
       [25, 10],
       [80, 40],
     ]);
+  });
+
+  it('scores a bent line over its own pixels, not its mostly empty rectangle (a sagging banner)', () => {
+    // A 6 px thick arc sagging 30 px over 200 px: its rectangle is ~36 px tall, so the map averages ~0.15 inside it.
+    const prob = new Float32Array(220 * 60);
+    for (let x = 10; x < 210; x++) {
+      const u = (2 * (x - 10)) / 200 - 1;
+      const top = Math.round(10 + 30 * (1 - u * u));
+      for (let y = top; y < top + 6; y++) prob[y * 220 + x] = 0.9;
+    }
+    const rects = dbPostprocess(prob, 220, 220, 60, db);
+    expect(rects).toHaveLength(1);
+    expect(rects[0]!.score).toBeCloseTo(0.9, 6);
   });
 
   it('joins diagonal neighbours (8-connectivity)', () => {
@@ -230,6 +237,14 @@ describe('readingOrder', () => {
   });
   it('starts a new row when lines barely overlap vertically', () => {
     expect(readingOrder([line('b', 0, 15), line('a', 100, 0)]).map((l) => l.text)).toEqual(['a', 'b']);
+  });
+  it('reads lines stacked beside a taller one top to bottom before it (a two-line block opening a banner)', () => {
+    const lines = [line('title', 200, 0, 600, 60), line('block 2', 10, 32, 160, 22), line('block 1', 12, 6, 150, 22), line('below', 10, 90, 500, 30)];
+    expect(readingOrder(lines).map((l) => l.text)).toEqual(['block 1', 'block 2', 'title', 'below']);
+  });
+  it('reads a street sign column by column: 西 over 315, 愚园路, 东 over 309', () => {
+    const lines = [line('东', 400, 0, 30, 30), line('315', 5, 35, 40, 20), line('愚园路', 100, 0, 200, 55), line('309', 395, 35, 40, 20), line('西', 10, 0, 30, 30)];
+    expect(readingOrder(lines).map((l) => l.text)).toEqual(['西', '315', '愚园路', '东', '309']);
   });
 });
 

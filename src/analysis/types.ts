@@ -45,14 +45,18 @@ export interface FaceDetector {
 /**
  * Reads lines of text in an image.
  * Contract (checked by test/engines/text-reader.conformance.test.ts):
- * - boxes are in pixels of the image passed in, clipped to it;
+ * - boxes are in pixels of the image passed in, clipped to it (also when a `source` is given);
  * - text is trimmed and non-empty; scores are in [0, 1];
- * - lines are in reading order (top to bottom, then left to right);
+ * - lines are in reading order (top to bottom, then left to right; lines stacked beside a taller one, top to bottom before it);
  * - an image without text gives [] or only low-score lines.
  */
 export interface TextReader {
   readonly name: string;
-  read(image: RgbImage): Promise<TextLine[]>;
+  /**
+   * Reads `image`. `source`, when given, is the same picture at another resolution (the photo itself, where `image`
+   * is a resized working copy): a reader may read the lines it found in `image` from those pixels instead.
+   */
+  read(image: RgbImage, source?: RgbImage): Promise<TextLine[]>;
   dispose?(): Promise<void>;
 }
 

@@ -9,7 +9,7 @@ import type { Box, RgbImage, TextLine, TextReader } from '../types.ts';
 export interface PpOcrOptions {
   /**
    * Long side (px) the image is shrunk to for detection; an image already smaller is detected at its own
-   * size, never upscaled (the recogniser always reads crops of the image passed in, at full resolution).
+   * size, never upscaled (the recogniser reads crops of the image passed in, or of its `source`, at full resolution).
    * ml-stack measured 1280 (0.50 s, 16/18 stress banners), 1440 (0.64 s, 17/18), 1920 (1.1 s, 18/18).
    * Default 1152 (issue 6 bench): on a 1920×1440 working image, 42 rendered banners with 10–24 px characters read
    * 0.98 (1152) vs 0.97 (1440) vs 0.89 (1024, losing 10–12 px characters); on the 16 labelled photos 0.83 vs 0.82;
@@ -18,7 +18,7 @@ export interface PpOcrOptions {
   detLongSide?: number;
   /** Detection probability above which a pixel is text (DB binarisation). Default 0.3. */
   binThresh?: number;
-  /** Minimum mean probability inside a detected box to keep it. Default 0.6. */
+  /** Minimum mean probability over a detected text component (its own pixels, not its rectangle) to keep it. Default 0.6. */
   boxThresh?: number;
   /** How far a detected (shrunk) box is grown: distance = area × ratio / perimeter. Default 1.5. */
   unclipRatio?: number;
@@ -91,7 +91,7 @@ export interface RotatedRect {
 }
 
 export interface ScoredRect extends RotatedRect {
-  /** Mean detection probability inside the rectangle before unclipping, in [0, 1]. */
+  /** Mean detection probability over the text's component (the pixels above `binThresh`), in [0, 1]. */
   score: number;
 }
 
@@ -195,32 +195,6 @@ export function unclipRect(rect: RotatedRect, ratio: number): RotatedRect {
   return { ...rect, width: rect.width + 2 * distance, height: rect.height + 2 * distance };
 }
 
-/** Mean of `prob` over the pixels whose centre lies inside `rect` (0 when none does). */
-export function meanInsideRect(prob: Float32Array, stride: number, width: number, height: number, rect: RotatedRect): number {
-  const corners = rectCorners(rect);
-  const x0 = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0])) - 0.5));
-  const x1 = Math.min(width - 1, Math.ceil(Math.max(...corners.map((p) => p[0])) - 0.5));
-  const y0 = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1])) - 0.5));
-  const y1 = Math.min(height - 1, Math.ceil(Math.max(...corners.map((p) => p[1])) - 0.5));
-  const c = Math.cos(rect.angle);
-  const s = Math.sin(rect.angle);
-  const hw = rect.width / 2 + 1e-6;
-  const hh = rect.height / 2 + 1e-6;
-  let sum = 0;
-  let count = 0;
-  for (let y = y0; y <= y1; y++) {
-    const dy = y + 0.5 - rect.cy;
-    for (let x = x0; x <= x1; x++) {
-      const dx = x + 0.5 - rect.cx;
-      if (Math.abs(dx * c + dy * s) <= hw && Math.abs(-dx * s + dy * c) <= hh) {
-        sum += prob[y * stride + x]!;
-        count++;
-      }
-    }
-  }
-  return count > 0 ? sum / count : 0;
-}
-
 export interface DbOptions {
   binThresh: number;
   boxThresh: number;
@@ -231,8 +205,8 @@ export interface DbOptions {
 
 /**
  * DB post-processing: binarise the probability map at `binThresh`, take 8-connected components, fit each a
- * minimum-area rectangle, keep it when the mean probability inside is ≥ `boxThresh` and both sides are ≥
- * `minBoxSide`, then unclip it (and drop it if a side is still below `minBoxSide + 2`).
+ * minimum-area rectangle, keep it when the mean probability over the component is ≥ `boxThresh` and both sides
+ * are ≥ `minBoxSide`, then unclip it (and drop it if a side is still below `minBoxSide + 2`).
  * `prob` is row-major with row length `stride`; only the top-left `width` × `height` is read.
  * Returned rectangles are in map coordinates, in the order their components were first met (row-major).
  */
@@ -246,9 +220,9 @@ export function dbPostprocess(prob: Float32Array, stride: number, width: number,
       if (seen[start] || !(prob[y * stride + x]! > options.binThresh)) continue;
       const tail = floodFill(prob, stride, width, height, options.binThresh, start, seen, queue);
       candidates++;
-      const rect = componentRect(queue, tail, width);
-      if (!rect || Math.min(rect.width, rect.height) < options.minBoxSide) continue;
-      const score = meanInsideRect(prob, stride, width, height, rect);
+      const component = componentRect(prob, stride, queue, tail, width);
+      if (!component || Math.min(component.rect.width, component.rect.height) < options.minBoxSide) continue;
+      const { rect, score } = component;
       if (score < options.boxThresh) continue;
       const grown = unclipRect(rect, options.unclipRatio);
       if (Math.min(grown.width, grown.height) < options.minBoxSide + 2) continue;
@@ -294,8 +268,12 @@ function floodFill(
   return tail;
 }
 
-/** Minimum-area rectangle of the pixel centres of a component (only each row's ends can be on the hull). */
-function componentRect(pixels: Int32Array, count: number, width: number): RotatedRect | null {
+/**
+ * Minimum-area rectangle of the pixel centres of a component (only each row's ends can be on the hull), and the
+ * mean probability over the component's own pixels (PaddleOCR's "slow" score mode, over the text's outline
+ * rather than its rectangle: a bent or tapering line leaves much of its rectangle empty).
+ */
+function componentRect(prob: Float32Array, stride: number, pixels: Int32Array, count: number, width: number): { rect: RotatedRect; score: number } | null {
   if (count < 2) return null;
   let minY = Infinity;
   let maxY = -1;
@@ -305,12 +283,15 @@ function componentRect(pixels: Int32Array, count: number, width: number): Rotate
     if (y > maxY) maxY = y;
   }
   const rows = maxY - minY + 1;
+  let sum = 0;
   const left = new Int32Array(rows).fill(width);
   const right = new Int32Array(rows).fill(-1);
   for (let i = 0; i < count; i++) {
     const p = pixels[i]!;
     const x = p % width;
-    const r = (p - x) / width - minY;
+    const y = (p - x) / width;
+    sum += prob[y * stride + x]!;
+    const r = y - minY;
     if (x < left[r]!) left[r] = x;
     if (x > right[r]!) right[r] = x;
   }
@@ -325,7 +306,7 @@ function componentRect(pixels: Int32Array, count: number, width: number): Rotate
       ys.push(minY + r + 0.5);
     }
   }
-  return minAreaRect(xs, ys);
+  return { rect: minAreaRect(xs, ys), score: sum / count };
 }
 
 export interface CtcResult {
@@ -368,24 +349,34 @@ export function ctcGreedyDecode(probs: Float32Array, steps: number, keys: readon
 }
 
 /**
- * Reading order: lines sorted by vertical centre are grouped into rows (a line joins the current row when it
- * overlaps the row's first line vertically by more than half the smaller height), rows top to bottom,
- * each row left to right.
+ * Reading order. Lines sorted by vertical centre are grouped into rows: a line joins the current row when it
+ * overlaps any line of the row vertically by more than half the smaller height, so lines stacked beside a
+ * taller one (a two-line organiser block at the left end of a banner, a number under a street name) share its
+ * row. Rows go top to bottom; within a row, lines that overlap horizontally by more than half the narrower
+ * width form a column, read top to bottom, and columns go left to right.
  */
 export function readingOrder<T extends { box: Box }>(lines: readonly T[]): T[] {
   const byCentre = [...lines].sort((a, b) => a.box.y + a.box.height / 2 - (b.box.y + b.box.height / 2) || a.box.x - b.box.x);
   const rows: T[][] = [];
   for (const line of byCentre) {
     const row = rows.at(-1);
-    const first = row?.[0];
-    if (row && first && verticalOverlap(first.box, line.box) > 0.5 * Math.min(first.box.height, line.box.height)) row.push(line);
+    if (row?.some((l) => overlap(l.box.y, l.box.height, line.box.y, line.box.height) > 0.5 * Math.min(l.box.height, line.box.height))) row.push(line);
     else rows.push([line]);
   }
-  return rows.flatMap((row) => row.sort((a, b) => a.box.x - b.box.x));
+  return rows.flatMap((row) => {
+    const columns: T[][] = [];
+    for (const line of row.sort((a, b) => a.box.x - b.box.x)) {
+      const column = columns.find((c) => c.some((l) => overlap(l.box.x, l.box.width, line.box.x, line.box.width) > 0.5 * Math.min(l.box.width, line.box.width)));
+      if (column) column.push(line);
+      else columns.push([line]);
+    }
+    return columns.flatMap((c) => c.sort((a, b) => a.box.y - b.box.y));
+  });
 }
 
-function verticalOverlap(a: Box, b: Box): number {
-  return Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+/** Length of the overlap of the intervals [a, a + aLength) and [b, b + bLength) (negative when apart). */
+function overlap(a: number, aLength: number, b: number, bLength: number): number {
+  return Math.min(a + aLength, b + bLength) - Math.max(a, b);
 }
 
 /** Axis-aligned integer box around a rectangle, clipped to a width × height image; null when nothing is left. */
@@ -534,7 +525,8 @@ interface Models {
 
 /**
  * PP-OCRv4 (Chinese, mobile) on onnxruntime-node: DB text detection on the image shrunk to `detLongSide`,
- * then CTC recognition of each detected rotated box cropped from the full-resolution input. No direction
+ * then CTC recognition of each detected rotated box cropped from the full-resolution input (or from `source`, the
+ * same picture at another resolution, typically the photo itself behind a resized working image). No direction
  * classifier: photos arrive EXIF-rotated, and on the 6 upright banner and sign lines measured it gave
  * p(180°) = 0.000 every time (1.000 on the same crops turned over), so it could only add time.
  * Sessions are created on first use and reused; call `dispose()` to release them.
@@ -548,8 +540,9 @@ export class PpOcrReader implements TextReader {
     this.options = resolvePpOcrOptions(options);
   }
 
-  async read(image: RgbImage): Promise<TextLine[]> {
+  async read(image: RgbImage, source: RgbImage = image): Promise<TextLine[]> {
     checkImage(image);
+    checkImage(source);
     const { det, rec, keys } = await this.#load();
     const o = this.options;
     const input = await detectionInput(image, o.detLongSide);
@@ -561,7 +554,14 @@ export class PpOcrReader implements TextReader {
       const rect = scaleRect(detected, 1 / input.scaleX, 1 / input.scaleY);
       const box = boundingBox(rect, image.width, image.height);
       if (!box) continue;
-      const recOut = await rec.run({ [rec.inputNames[0]!]: recognitionInput(image, rect, o.recMaxWidth) });
+      // Read from the source unless `image` already has all the detail the recogniser can use: a shrunk copy lost
+      // none on lines at least as thick as its 48 px input (and reading them there is cheaper), an enlarged copy
+      // only adds resampling artefacts (the labelled photos read 0.883 from it, 0.890 from their own pixels).
+      const fromSource = source !== image && (source.width < image.width || Math.min(rect.width, rect.height) < REC_HEIGHT);
+      const crop = fromSource
+        ? recognitionInput(source, scaleRect(rect, source.width / image.width, source.height / image.height), o.recMaxWidth)
+        : recognitionInput(image, rect, o.recMaxWidth);
+      const recOut = await rec.run({ [rec.inputNames[0]!]: crop });
       const probs = recOut[rec.outputNames[0]!]!;
       if (probs.dims[2] !== keys.length + 2) throw new Error(`ppocr-rec gives ${probs.dims[2]} classes but ppocr-keys has ${keys.length} characters (+ blank and space): model and dictionary do not match`);
       const { text, score } = ctcGreedyDecode(probs.data as Float32Array, probs.dims[1]!, keys);
