@@ -84,6 +84,31 @@ describe.each([
   });
 });
 
+describe('resizeBilinearLegacy into a reused buffer', () => {
+  const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+  // SsdOnnxDetector letterboxes every tile into one buffer: a buffer left dirty by a previous call (here: NaN) must
+  // give the very bits of a fresh one, padding rows (written as zeros) included.
+  it.each([
+    [640, 640],
+    [300, 200],
+    [200, 300],
+    [37, 23],
+  ])('%i×%i → 64×64, padded to a square: same bits as a fresh array', (w, h) => {
+    const data = randomImage(w, h, 3, w * 31 + h);
+    const dirty = new Float32Array(3 * 64 * 64).fill(Number.NaN);
+    const fresh = letterboxInput({ data, width: w, height: h }, 64);
+    expect(letterboxInput({ data, width: w, height: h }, 64, dirty)).toBe(dirty);
+    expect(bits(dirty)).toEqual(bits(fresh));
+  });
+
+  it('rejects a buffer of the wrong size', () => {
+    expect(() => resizeBilinearLegacy(new Uint8Array(12), 2, 2, 3, 4, 4, 2, 2, new Float32Array(10))).toThrow(
+      'Expected a Float32Array of 48 values for out but received 10',
+    );
+  });
+});
+
 describe('selectBoxes', () => {
   // Anchors of unit size centred at 0.5; zero regressions decode to the anchor itself.
   const anchors = new Float32Array([0, 0, 1, 1, 0, 0, 1, 1, 0, 0.5, 1, 1.5, 2, 2, 3, 3]);

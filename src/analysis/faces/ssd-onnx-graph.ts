@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { modelPath } from '../model-files.ts';
 import { encodeOnnxModel, onnxFloat, OnnxDataType, type OnnxGraph, type OnnxNode } from './onnx-writer.ts';
 
+/** Bump when the graph this file builds changes: graph files cached by ssd-onnx-cache.ts are keyed by it. */
+export const SSD_GRAPH_VERSION = 1;
 /** Side of the square network input; the anchors in the weights are laid out for it. */
 export const SSD_INPUT_SIZE = 512;
 /** Anchors (= predictions) per image: 32²·3 + 16²·6 + 8²·6 + 4²·6 + 2²·6 + 1²·6. */

@@ -11,6 +11,8 @@ import type { RgbImage } from '../types.ts';
  * Source coordinate of output pixel i is i·(in/out) — no half-pixel shift — and the neighbour past the last
  * row/column is clamped to it, exactly as tf.image.resizeBilinear(x, size, false, false). This is not
  * libvips'/sharp's resize, whose centres differ by half a pixel.
+ *
+ * Writes into `out` when given (its length must be outWidth × outHeight × channels), else into a new array.
  */
 export function resizeBilinearLegacy(
   src: Uint8Array,
@@ -21,41 +23,68 @@ export function resizeBilinearLegacy(
   outHeight: number,
   paddedWidth = width,
   paddedHeight = height,
+  out?: Float32Array,
 ): Float32Array {
   const xs = sampleAxis(width, paddedWidth, outWidth, channels);
   const ys = sampleAxis(height, paddedHeight, outHeight, width * channels);
   const plane = outWidth * outHeight;
-  const out = new Float32Array(plane * channels);
-  // Rows are interpolated horizontally once into interleaved buffers, then blended vertically.
+  if (out && out.length !== plane * channels) {
+    throw new TypeError(`Expected a Float32Array of ${plane * channels} values for out but received ${out.length}`);
+  }
+  const result = out ?? new Float32Array(plane * channels);
+  // Rows are interpolated horizontally once into planar buffers, then blended vertically. Every value is computed
+  // with the same double-precision expressions, rounded to float32 at the same points, whichever path it takes.
   const rows = new RowCache(src, xs, outWidth, channels);
   for (let oy = 0; oy < outHeight; oy++) {
-    const top = rows.get(ys.offset0[oy]!);
-    const bottom = rows.get(ys.offset1[oy]!);
+    const offset0 = ys.offset0[oy]!;
+    const offset1 = ys.offset1[oy]!;
     const fy = ys.frac[oy]!;
+    const dst = oy * outWidth;
+    if (offset0 < 0) {
+      // Both neighbours are padding rows (offset1 ≥ offset0 along the axis): zeros.
+      if (out) for (let c = 0; c < channels; c++) result.fill(0, c * plane + dst, c * plane + dst + outWidth);
+      continue;
+    }
+    const top = rows.get(offset0);
+    if (fy === 0 || offset1 === offset0) {
+      // t + (b − t)·0 and t + (t − t)·fy are t itself.
+      for (let c = 0; c < channels; c++) result.set(top.subarray(c * outWidth, (c + 1) * outWidth), c * plane + dst);
+      continue;
+    }
+    const bottom = rows.get(offset1);
     for (let c = 0; c < channels; c++) {
-      const base = c * plane + oy * outWidth;
-      for (let ox = 0, i = c; ox < outWidth; ox++, i += channels) {
-        const t = top[i]!;
-        out[base + ox] = t + (bottom[i]! - t) * fy;
+      const base = c * plane + dst;
+      const from = c * outWidth;
+      for (let ox = 0; ox < outWidth; ox++) {
+        const t = top[from + ox]!;
+        result[base + ox] = t + (bottom[from + ox]! - t) * fy;
       }
     }
   }
-  return out;
+  return result;
 }
 
-/** Horizontally interpolated source rows (by row offset; −1 = padding row, all zeros), keeping the last two. */
+/**
+ * Horizontally interpolated source rows, planar (channel c at [c·outWidth, (c+1)·outWidth)), by row offset
+ * (−1 = padding row, all zeros), keeping the last two.
+ */
 class RowCache {
   private readonly keys = [NaN, NaN];
   private readonly buffers: [Float32Array, Float32Array];
   private lastUsed = 0;
+  /** Output columns [0, inside) have both neighbours inside the image; the rest touch the zero padding. */
+  private readonly inside: number;
 
   constructor(
     private readonly src: Uint8Array,
     private readonly xs: ReturnType<typeof sampleAxis>,
-    outWidth: number,
+    private readonly outWidth: number,
     private readonly channels: number,
   ) {
     this.buffers = [new Float32Array(outWidth * channels), new Float32Array(outWidth * channels)];
+    let inside = 0;
+    while (inside < outWidth && xs.offset1[inside]! >= 0) inside++;
+    this.inside = inside;
   }
 
   get(rowOffset: number): Float32Array {
@@ -67,16 +96,40 @@ class RowCache {
     this.lastUsed = slot;
     const row = this.buffers[slot]!;
     if (rowOffset < 0) return row.fill(0);
-    const { src, channels } = this;
+    const { src, channels, outWidth, inside } = this;
     const { offset0, offset1, frac } = this.xs;
-    for (let ox = 0, i = 0; ox < offset0.length; ox++) {
+    if (channels === 3) {
+      const g = outWidth;
+      const b = 2 * outWidth;
+      for (let ox = 0; ox < inside; ox++) {
+        const left = rowOffset + offset0[ox]!;
+        const right = rowOffset + offset1[ox]!;
+        const fx = frac[ox]!;
+        const l0 = src[left]!, l1 = src[left + 1]!, l2 = src[left + 2]!;
+        row[ox] = l0 + (src[right]! - l0) * fx;
+        row[g + ox] = l1 + (src[right + 1]! - l1) * fx;
+        row[b + ox] = l2 + (src[right + 2]! - l2) * fx;
+      }
+    } else {
+      for (let ox = 0; ox < inside; ox++) {
+        const left = rowOffset + offset0[ox]!;
+        const right = rowOffset + offset1[ox]!;
+        const fx = frac[ox]!;
+        for (let c = 0; c < channels; c++) {
+          const l = src[left + c]!;
+          row[c * outWidth + ox] = l + (src[right + c]! - l) * fx;
+        }
+      }
+    }
+    // Columns next to or inside the padding: a missing neighbour reads 0.
+    for (let ox = inside; ox < outWidth; ox++) {
       const left = offset0[ox]!;
       const right = offset1[ox]!;
       const fx = frac[ox]!;
-      for (let c = 0; c < channels; c++, i++) {
+      for (let c = 0; c < channels; c++) {
         const l = left >= 0 ? src[rowOffset + left + c]! : 0;
         const r = right >= 0 ? src[rowOffset + right + c]! : 0;
-        row[i] = l + (r - l) * fx;
+        row[c * outWidth + ox] = l + (r - l) * fx;
       }
     }
     return row;
@@ -108,10 +161,11 @@ function sampleAxis(size: number, paddedSize: number, outSize: number, stride: n
 /**
  * face-api's SSD input before scaling: the RGB image padded to a square (zeros at bottom/right) and TF-legacy
  * bilinear resized to `size`; float32 [1, 3, size, size] (NCHW), values 0–255. The graph does x/127.5 − 1.
+ * Writes into `out` when given (3·size² values).
  */
-export function letterboxInput(image: RgbImage, size: number): Float32Array {
+export function letterboxInput(image: RgbImage, size: number, out?: Float32Array): Float32Array {
   const side = Math.max(image.width, image.height);
-  return resizeBilinearLegacy(image.data, image.width, image.height, 3, size, size, side, side);
+  return resizeBilinearLegacy(image.data, image.width, image.height, 3, size, size, side, side, out);
 }
 
 export interface SelectOptions {
