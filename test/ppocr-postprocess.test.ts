@@ -227,6 +227,28 @@ describe('recognitionInput', () => {
     const t = recognitionInput(halves(3000, 20, 'x'), { cx: 1500, cy: 10, width: 3000, height: 20, angle: 0 }, 1000);
     expect(t.dims).toEqual([1, 3, 48, 1000]);
   });
+
+  it('takes the same samples from a region holding the bounding box grown by 2 px as from the whole picture', () => {
+    // Noise, so every sample counts; rotated rectangles inside the picture and running over its edges.
+    const width = 300;
+    const height = 200;
+    const whole = { data: new Uint8Array(width * height * 3).map((_, i) => (i * 7919 + (i >> 5)) % 251), width, height };
+    for (const rect of [
+      { cx: 150, cy: 100, width: 180.3, height: 21.7, angle: 0.2 },
+      { cx: 20, cy: 190, width: 90, height: 30, angle: -0.6 },
+      { cx: 280, cy: 10, width: 25, height: 70, angle: 0.1 },
+    ]) {
+      const corners = rectCorners(rect);
+      const x = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0]))) - 2);
+      const y = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1]))) - 2);
+      const w = Math.min(width, Math.ceil(Math.max(...corners.map((p) => p[0]))) + 2) - x;
+      const h = Math.min(height, Math.ceil(Math.max(...corners.map((p) => p[1]))) + 2) - y;
+      const region = new Uint8Array(w * h * 3);
+      for (let j = 0; j < h; j++) region.set(whole.data.subarray(((y + j) * width + x) * 3, ((y + j) * width + x + w) * 3), j * w * 3);
+      const fromRegion = recognitionInput({ data: region, width: w, height: h }, rect, 2048, { x, y, pictureWidth: width, pictureHeight: height });
+      expect(fromRegion.data).toEqual(recognitionInput(whole, rect, 2048).data);
+    }
+  });
 });
 
 describe('readingOrder', () => {

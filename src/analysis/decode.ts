@@ -10,7 +10,7 @@ import exifr from 'exifr';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Message } from '../i18n/messages.ts';
-import type { RgbImage } from './types.ts';
+import type { Box, RegionSource, RgbImage } from './types.ts';
 
 export interface DecodeOptions {
   /**
@@ -68,6 +68,13 @@ export interface DecodedPhoto {
    * derived from the one shared decode and memoised; a larger size is decoded from the file on each call.
    */
   rgb(longSide: number, opts?: RgbOptions): Promise<ScaledRgb>;
+  /**
+   * The oriented image at `longSide` (never enlarged), as `rgb(longSide)` would give it, read a region at a time,
+   * nothing decoded until a region is asked for: at the original size each region is decoded from the file alone
+   * (libvips keeps only the rows it works on, unless EXIF orientation turns the photo), so the whole image is not held;
+   * at other sizes regions are cropped from `rgb(longSide)`, decoded whole. The same pixels as cropping `rgb(longSide)`.
+   */
+  regions(longSide: number): RegionSource;
 }
 
 /**
@@ -100,10 +107,12 @@ export async function decodePhoto(bytes: Buffer, options: DecodeOptions = {}): P
   const format = meta.format === 'heif' ? (meta.compression === 'av1' ? 'avif' : 'heic') : meta.format;
   const capturedAt = await readCaptureTime(meta.exif);
 
-  const decodeFile = async (w: number, h: number): Promise<RgbImage> => {
+  // The oriented image resized to w × h, or only `region` of it.
+  const decodeFile = async (w: number, h: number, region?: Box): Promise<RgbImage> => {
     try {
+      const resized = sharp(bytes, { autoOrient: true, failOn: 'error', limitInputPixels: maxPixels }).resize(w, h, { fit: 'fill' });
       return await toRgb(
-        sharp(bytes, { autoOrient: true, failOn: 'error', limitInputPixels: maxPixels }).resize(w, h, { fit: 'fill' }),
+        region ? resized.extract({ left: region.x, top: region.y, width: region.width, height: region.height }) : resized,
         meta.hasAlpha === true,
       );
     } catch (err) {
@@ -152,7 +161,35 @@ export async function decodePhoto(bytes: Buffer, options: DecodeOptions = {}): P
     return result;
   };
 
-  return { sha256, bytes: bytes.length, format, width, height, capturedAt, rgb };
+  const regions = (longSide: number): RegionSource => {
+    if (!Number.isInteger(longSide) || longSide < 1) throw new TypeError(`Expected a positive integer for longSide but received ${longSide}`);
+    const [tw, th] = fitLongSide(width, height, longSide, false);
+    const region = async (box: Box): Promise<RgbImage> => {
+      const { x, y, width: w, height: h } = box;
+      if (![x, y, w, h].every(Number.isInteger) || x < 0 || y < 0 || w < 1 || h < 1 || x + w > tw || y + h > th) {
+        throw new TypeError(`Expected a box of integers inside ${tw}×${th} for region but received ${JSON.stringify(box)}`);
+      }
+      if (Math.max(tw, th) <= workingLong || workingLong === originalLong) return cropRgb((await rgb(longSide)).image, box);
+      // The original size: only the region. A resized region is not always the same pixels as that region of the whole
+      // image resized (libvips resamples a region's edges differently), so a resized image is decoded whole and cropped.
+      if (tw === width && th === height) return decodeFile(tw, th, box);
+      return cropRgb(await decodeFile(tw, th), box);
+    };
+    return { width: tw, height: th, region };
+  };
+
+  return { sha256, bytes: bytes.length, format, width, height, capturedAt, rgb, regions };
+}
+
+/** A copy of `box` of an image. */
+function cropRgb(image: RgbImage, box: Box): RgbImage {
+  const data = new Uint8Array(box.width * box.height * 3);
+  const row = box.width * 3;
+  for (let j = 0; j < box.height; j++) {
+    const start = ((box.y + j) * image.width + box.x) * 3;
+    data.set(image.data.subarray(start, start + row), j * row);
+  }
+  return { data, width: box.width, height: box.height };
 }
 
 /** Width and height with the long side at `longSide`, keeping the aspect ratio; not enlarged unless `upscale`. */

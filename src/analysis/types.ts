@@ -29,6 +29,17 @@ export interface RgbImage {
 }
 
 /**
+ * A picture too large to keep decoded whole (a 12 MP photo is 36 MB of RGB), read a region at a time: its size, and
+ * the pixels of a box of it, the same as cropping the whole picture.
+ */
+export interface RegionSource {
+  readonly width: number;
+  readonly height: number;
+  /** The pixels of `box` (integers, inside width × height). */
+  region(box: Box): Promise<RgbImage>;
+}
+
+/**
  * Finds faces in an image.
  * Contract (checked by test/engines/face-detector.conformance.test.ts):
  * - boxes are in pixels of the image passed in, clipped to it, width and height > 0;
@@ -56,7 +67,7 @@ export interface TextReader {
    * Reads `image`. `source`, when given, is the same picture at another resolution (the photo itself, where `image`
    * is a resized working copy): a reader may read the lines it found in `image` from those pixels instead.
    */
-  read(image: RgbImage, source?: RgbImage): Promise<TextLine[]>;
+  read(image: RgbImage, source?: RgbImage | RegionSource): Promise<TextLine[]>;
   dispose?(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from '../ort.ts';
 import sharp from 'sharp';
 import { modelPath } from '../model-files.ts';
-import type { Box, RgbImage, TextLine, TextReader } from '../types.ts';
+import type { Box, RegionSource, RgbImage, TextLine, TextReader } from '../types.ts';
 
 /** Options of {@link PpOcrReader}. Every field is optional; the defaults are in {@link ppOcrDefaults}. */
 export interface PpOcrOptions {
@@ -443,6 +443,49 @@ async function detectionInput(image: RgbImage, longSide: number) {
   };
 }
 
+/**
+ * DB detection on `image` shrunk to `detLongSide`: rectangles in detection-map pixels with the map's scales. The input
+ * and probability tensors (~16 MB at 1152 px) are unreachable once it returns.
+ */
+async function detect(det: ort.InferenceSession, image: RgbImage, o: Readonly<Required<PpOcrOptions>>) {
+  const input = await detectionInput(image, o.detLongSide);
+  const detOut = await det.run({ [det.inputNames[0]!]: input.tensor });
+  const prob = detOut[det.outputNames[0]!]!.data as Float32Array;
+  return dbPostprocess(prob, input.paddedWidth, input.width, input.height, o).map((rect) => ({ rect, scaleX: input.scaleX, scaleY: input.scaleY }));
+}
+
+/** Where an image that holds only a region of a larger picture lies in it. */
+export interface RegionOf {
+  x: number;
+  y: number;
+  pictureWidth: number;
+  pictureHeight: number;
+}
+
+/**
+ * The pixels of `source` that the rectangles are read from: a whole RgbImage as it is; from a RegionSource, one region
+ * around all of them (each bounding box grown by 2 px, which holds every bilinear sample recognitionInput takes).
+ */
+async function readRegion(source: RgbImage | RegionSource, rects: readonly RotatedRect[]): Promise<{ image: RgbImage; at?: RegionOf }> {
+  if ('data' in source) return { image: source };
+  let x0 = source.width;
+  let y0 = source.height;
+  let x1 = 0;
+  let y1 = 0;
+  for (const rect of rects) {
+    for (const [x, y] of rectCorners(rect)) {
+      x0 = Math.min(x0, Math.floor(x) - 2);
+      y0 = Math.min(y0, Math.floor(y) - 2);
+      x1 = Math.max(x1, Math.ceil(x) + 2);
+      y1 = Math.max(y1, Math.ceil(y) + 2);
+    }
+  }
+  const x = Math.min(Math.max(0, x0), source.width - 1);
+  const y = Math.min(Math.max(0, y0), source.height - 1);
+  const image = await source.region({ x, y, width: Math.min(Math.max(x + 1, x1), source.width) - x, height: Math.min(Math.max(y + 1, y1), source.height) - y });
+  return { image, at: { x, y, pictureWidth: source.width, pictureHeight: source.height } };
+}
+
 /** Maps a rectangle through independent x and y scales (rebuilt from its scaled corners). */
 function scaleRect(rect: RotatedRect, sx: number, sy: number): RotatedRect {
   const c = rectCorners(rect).map(([x, y]) => [x * sx, y * sy] as const);
@@ -460,8 +503,10 @@ function scaleRect(rect: RotatedRect, sx: number, sy: number): RotatedRect {
  * The recognition input for one rectangle of `image`: the rotated crop resampled straight to height 48
  * (box-filtered bilinear samples, so large crops are not aliased), turned when the text is vertical,
  * BGR, (x/255 − 0.5)/0.5, CHW, padded right with zeros to at least 320 px.
+ * With `at`, `image` holds only a region of the picture `rect` is in: the same samples, as long as the region holds
+ * the rectangle's bounding box grown by 2 px (see {@link readRegion}).
  */
-export function recognitionInput(image: RgbImage, rect: RotatedRect, maxWidth: number): ort.Tensor {
+export function recognitionInput(image: RgbImage, rect: RotatedRect, maxWidth: number, at?: RegionOf): ort.Tensor {
   const c = Math.cos(rect.angle);
   const s = Math.sin(rect.angle);
   const vertical = rect.height >= VERTICAL_RATIO * rect.width;
@@ -479,7 +524,9 @@ export function recognitionInput(image: RgbImage, rect: RotatedRect, maxWidth: n
   const ny = Math.min(8, Math.max(1, Math.ceil(stepY)));
   const plane = REC_HEIGHT * tensorWidth;
   const data = new Float32Array(3 * plane);
-  const { data: px, width: w, height: h } = image;
+  const px = image.data;
+  const { x: left, y: top, pictureWidth: w, pictureHeight: h } = at ?? { x: 0, y: 0, pictureWidth: image.width, pictureHeight: image.height };
+  const stride = image.width;
   const rgb = [0, 0, 0];
   for (let j = 0; j < REC_HEIGHT; j++) {
     for (let i = 0; i < outWidth; i++) {
@@ -497,10 +544,12 @@ export function recognitionInput(image: RgbImage, rect: RotatedRect, maxWidth: n
           const y1 = Math.min(h - 1, y0 + 1);
           const wx = fx - x0;
           const wy = fy - y0;
+          const r0 = (y0 - top) * stride - left;
+          const r1 = (y1 - top) * stride - left;
           for (let k = 0; k < 3; k++) {
-            const top = px[(y0 * w + x0) * 3 + k]! * (1 - wx) + px[(y0 * w + x1) * 3 + k]! * wx;
-            const bottom = px[(y1 * w + x0) * 3 + k]! * (1 - wx) + px[(y1 * w + x1) * 3 + k]! * wx;
-            rgb[k]! += top * (1 - wy) + bottom * wy;
+            const upper = px[(r0 + x0) * 3 + k]! * (1 - wx) + px[(r0 + x1) * 3 + k]! * wx;
+            const lower = px[(r1 + x0) * 3 + k]! * (1 - wx) + px[(r1 + x1) * 3 + k]! * wx;
+            rgb[k]! += upper * (1 - wy) + lower * wy;
           }
         }
       }
@@ -540,27 +589,29 @@ export class PpOcrReader implements TextReader {
     this.options = resolvePpOcrOptions(options);
   }
 
-  async read(image: RgbImage, source: RgbImage = image): Promise<TextLine[]> {
+  async read(image: RgbImage, source: RgbImage | RegionSource = image): Promise<TextLine[]> {
     checkImage(image);
-    checkImage(source);
+    if ('data' in source) checkImage(source);
+    else checkSize(source);
     const { det, rec, keys } = await this.#load();
     const o = this.options;
-    const input = await detectionInput(image, o.detLongSide);
-    const detOut = await det.run({ [det.inputNames[0]!]: input.tensor });
-    const prob = detOut[det.outputNames[0]!]!.data as Float32Array;
-    const rects = dbPostprocess(prob, input.paddedWidth, input.width, input.height, o);
-    const lines: TextLine[] = [];
-    for (const detected of rects) {
-      const rect = scaleRect(detected, 1 / input.scaleX, 1 / input.scaleY);
+    const found: { box: Box; rect: RotatedRect; fromSource: boolean }[] = [];
+    for (const detected of await detect(det, image, o)) {
+      const rect = scaleRect(detected.rect, 1 / detected.scaleX, 1 / detected.scaleY);
       const box = boundingBox(rect, image.width, image.height);
       if (!box) continue;
       // Read from the source unless `image` already has all the detail the recogniser can use: a shrunk copy lost
       // none on lines at least as thick as its 48 px input (and reading them there is cheaper), an enlarged copy
       // only adds resampling artefacts (the labelled photos read 0.883 from it, 0.890 from their own pixels).
       const fromSource = source !== image && (source.width < image.width || Math.min(rect.width, rect.height) < REC_HEIGHT);
-      const crop = fromSource
-        ? recognitionInput(source, scaleRect(rect, source.width / image.width, source.height / image.height), o.recMaxWidth)
-        : recognitionInput(image, rect, o.recMaxWidth);
+      found.push({ box, rect: fromSource ? scaleRect(rect, source.width / image.width, source.height / image.height) : rect, fromSource });
+    }
+    // The source's pixels are fetched after detection, so they are never held beside its buffers, and only when a line needs them.
+    const fromSource = found.filter((f) => f.fromSource).map((f) => f.rect);
+    const pixels = fromSource.length > 0 ? await readRegion(source, fromSource) : null;
+    const lines: TextLine[] = [];
+    for (const { box, rect, fromSource } of found) {
+      const crop = fromSource ? recognitionInput(pixels!.image, rect, o.recMaxWidth, pixels!.at) : recognitionInput(image, rect, o.recMaxWidth);
       const recOut = await rec.run({ [rec.inputNames[0]!]: crop });
       const probs = recOut[rec.outputNames[0]!]!;
       if (probs.dims[2] !== keys.length + 2) throw new Error(`ppocr-rec gives ${probs.dims[2]} classes but ppocr-keys has ${keys.length} characters (+ blank and space): model and dictionary do not match`);
@@ -600,6 +651,14 @@ export class PpOcrReader implements TextReader {
     })();
     this.#models.catch(() => (this.#models = null));
     return this.#models;
+  }
+}
+
+/** Throws a TypeError unless `source` has positive integer sizes and a region() method. */
+function checkSize(source: RegionSource): void {
+  const { width, height, region } = source ?? {};
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || typeof region !== 'function') {
+    throw new TypeError(`Expected an RgbImage or a RegionSource (positive integer width and height, region()) for source but received ${String(source)}`);
   }
 }
 
