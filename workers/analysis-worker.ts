@@ -5,11 +5,11 @@
 // job's result and the API, the only process that writes SQLite, stores it (src/queue/results.ts). Rules (cheap)
 // are applied by the service with judge() per unit and activity.
 // Run it with `photocheck worker` (or `node --import tsx workers/analysis-worker.ts`, configured from the environment).
-import { hostname, cpus } from 'node:os';
+import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { pino, type Logger } from 'pino';
-import { ThreadPoolAnalyser } from '../src/analysis/pool.ts';
+import { coreSplit, ThreadPoolAnalyser } from '../src/analysis/pool.ts';
 import { PhotocheckError } from '../src/errors/catalogue.ts';
 import { analysisQueueName, jobNames, type JobName, type JobPayloads, type JobResults } from '../src/queue/jobs.ts';
 import { checkRedis, defaultRedisUrl, redactUrl, redisOptions } from '../src/queue/redis.ts';
@@ -22,7 +22,7 @@ export interface AnalysisWorkerOptions {
   data?: string;
   /** BullMQ key prefix; must match the service's. Default: PHOTOCHECK_QUEUE_PREFIX, else `photocheck`. */
   prefix?: string;
-  /** Photos analysed at once; each gets a worker thread with its own models (~0.6 GB). Default: the number of cores. */
+  /** Photos analysed at once; each gets a worker thread with its own models (~0.4 GB) and its share of the cores. Default: the number of cores; fewer share the cores out (coreSplit). */
   concurrency?: number;
   /** Face engine (see `photocheck check --faces`). Must match the service's. Default ssd-onnx-tiled. */
   faces?: string;
@@ -68,7 +68,7 @@ export async function startAnalysisWorker(options: AnalysisWorkerOptions = {}): 
     redisUrl: process.env.REDIS_URL || workerDefaults.redisUrl,
     data: process.env.PHOTOCHECK_DATA || workerDefaults.data,
     prefix: process.env.PHOTOCHECK_QUEUE_PREFIX || workerDefaults.prefix,
-    concurrency: Math.max(1, cpus().length),
+    concurrency: coreSplit().threads,
     name: `${hostname()}:${process.pid}`,
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as Required<Omit<AnalysisWorkerOptions, 'faces' | 'ocr' | 'logger'>> & Pick<AnalysisWorkerOptions, 'faces' | 'ocr' | 'logger'>;

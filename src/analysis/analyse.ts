@@ -32,8 +32,9 @@ export interface AnalyserOptions {
    */
   ocrLongSide?: number;
   /**
-   * onnxruntime intra-op threads per session (`ssd-onnx*` faces, `ppocr` text). Default 1: photos run in parallel
-   * on worker threads, one per core. Results do not depend on it, so it is not part of the analysis version.
+   * onnxruntime intra-op threads per session (`ssd-onnx*` faces, `ppocr` text). Default 1 here; the thread pool sets
+   * it to its share of the cores (coreSplit in pool.ts: 1 with a thread per core, 2 with one thread on 2 cores). Results do not
+   * depend on it, so it is not part of the analysis version.
    */
   ortThreads?: number;
 }

@@ -1,8 +1,8 @@
 // `photocheck bench [folder|photos…]`: time per stage and per photo, photos per minute and peak memory, configurations side by side.
 import { readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { coreSplit } from '../analysis/pool.ts';
 import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Lang } from '../i18n/messages.ts';
 import { benchConfigs } from './config.ts';
@@ -58,8 +58,9 @@ export async function benchCommand(o: BenchCommandOptions): Promise<BenchRun> {
   const log = (zh: string, en: string) => {
     if (!o.quiet) process.stderr.write(`${o.lang === 'zh' ? zh : en}\n`);
   };
-  const threads = o.threads ?? Math.max(1, cpus().length);
-  const configs = benchConfigs(o.config, o.compare, threads, !o.noBaseline);
+  // As the CLI and the worker run it: fewer threads than cores share the cores out as onnxruntime threads (coreSplit).
+  const { threads, ortThreads } = coreSplit(o.threads);
+  const configs = benchConfigs(o.config, o.compare, threads, !o.noBaseline, { ortThreads });
 
   let files: string[];
   let source: { kind: 'generated' | 'folder'; folder: string };

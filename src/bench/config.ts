@@ -47,9 +47,15 @@ export function parseBenchSpec(spec: string): { options: AnalyserOptions; thread
  * --compare (the base with that change), then the baseline unless `baseline` is false. Two configurations
  * that would run the same analyses with the same threads are refused.
  */
-export function benchConfigs(base: string | undefined, compare: readonly string[], threads: number, baseline = true): BenchConfig[] {
+export function benchConfigs(
+  base: string | undefined,
+  compare: readonly string[],
+  threads: number,
+  baseline = true,
+  pool: { ortThreads?: number; baselineThreads?: number } = {},
+): BenchConfig[] {
   const b = base ? parseBenchSpec(base) : { options: {} };
-  const baseOptions = resolveAnalyserOptions({ ...analyserDefaults, ...b.options });
+  const baseOptions = resolveAnalyserOptions({ ...analyserDefaults, ortThreads: pool.ortThreads, ...b.options });
   const baseThreads = b.threads ?? threads;
   const make = (name: string, options: Required<AnalyserOptions>, t: number, isBaseline = false): BenchConfig => ({
     name,
@@ -70,7 +76,7 @@ export function benchConfigs(base: string | undefined, compare: readonly string[
   }
   if (baseline) {
     const c = parseBenchSpec(baselineSpec);
-    add(make('baseline', resolveAnalyserOptions({ ...analyserDefaults, ...c.options }), threads, true));
+    add(make('baseline', resolveAnalyserOptions({ ...analyserDefaults, ...c.options }), pool.baselineThreads ?? threads, true));
   }
   return configs;
 }

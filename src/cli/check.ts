@@ -1,8 +1,7 @@
 // `photocheck check`: the main job, in-process (no Redis) — collect photos, check each, print the report.
 import { readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
 import { CachedAnalyser } from '../analysis/cache.ts';
-import { ThreadPoolAnalyser } from '../analysis/pool.ts';
+import { coreSplit, ThreadPoolAnalyser } from '../analysis/pool.ts';
 import type { Analysis } from '../analysis/types.ts';
 import { submittedAtInstant } from '../campaign/deadline.ts';
 import { loadCampaign } from '../campaign/load.ts';
@@ -100,7 +99,7 @@ export async function checkItems(
 export async function runCheck(o: CheckOptions): Promise<Report> {
   const campaign = loadCampaign(o.campaign);
   const items = collectPhotos(campaign, o.paths, { unit: o.unit, activity: o.activity });
-  const threads = Math.min(o.jobs ?? cpus().length, items.length);
+  const threads = Math.max(1, Math.min(o.jobs ?? coreSplit().threads, items.length));
   const pool = new ThreadPoolAnalyser({ threads, faces: o.faces, text: o.ocr });
   const analyser = new CachedAnalyser(pool, o.cache);
   const progress = new Progress(items.length, o.lang, !o.quiet);

@@ -29,7 +29,7 @@ check 的选项:
   --campaign <文件>      活动配置文件（默认 2023 年学雷锋志愿服务月通知）
   --ocr ppocr|tesseract  文字识别引擎（默认 ppocr）
   --faces <引擎>         人脸检测引擎：ssd-onnx-tiled（默认）、ssd-onnx、ssd-tiled、ssd-whole
-  --jobs <N>             并行线程数（默认 CPU 核数）
+  --jobs <N>             同时分析的照片数（默认 CPU 核数；少于核数时核平分给各张照片，如 --jobs 1 每张用全部核、内存约减半）
   --cache <目录>         缓存分析结果，未改动的照片不再重复分析
   --submitted-at <时间>  照片的提交时间，如 2023-03-26 或 2023-03-26T09:30:00+08:00；晚于通知的报送截止时间
                          则单位和活动标为“逾期”（默认：未知，不判断是否逾期，报告中写明截止时间）
@@ -80,7 +80,7 @@ serve / worker 的选项:
   --faces <引擎> --ocr <引擎>  分析引擎（服务与 worker 必须一致；worker 只取同一分析版本的任务）
   --port <端口>          serve：监听端口（默认 PORT 或 8080）
   --host <地址>          serve：监听地址（默认 HOST 或 127.0.0.1；容器中用 0.0.0.0）
-  --concurrency <N>      worker：同时分析的照片数（每个一个线程、一套模型，约 0.4 GB；默认 CPU 核数）
+  --concurrency <N>      worker：同时分析的照片数（每个一个线程、一套模型，约 0.4 GB；默认 CPU 核数；少于核数时核平分给各张照片）
   --lock-duration <毫秒> worker：任务锁时长，worker 意外退出后其任务在此之后交给其他 worker（默认 30000）
   --stalled-interval <毫秒>  worker：检查失联任务的间隔（默认 30000）
   --grace <秒>           worker：收到 SIGTERM 后等待当前任务完成的时间，超时则交还队列（默认 20）
@@ -138,7 +138,7 @@ Options of check:
   --campaign <file>      campaign file (default: the 2023 Lei Feng month notice)
   --ocr ppocr|tesseract  text engine (default ppocr)
   --faces <engine>       face engine: ssd-onnx-tiled (default), ssd-onnx, ssd-tiled, ssd-whole
-  --jobs <N>             parallel threads (default: number of cores)
+  --jobs <N>             photos analysed at once (default: number of cores; fewer share the cores out, e.g. --jobs 1 uses every core per photo with about half the memory)
   --cache <dir>          keep analyses so unchanged photos are not analysed again
   --submitted-at <time>  when the photos were submitted, e.g. 2023-03-26 or 2023-03-26T09:30:00+08:00; after the
                          notice's deadline, units and activities are marked late (逾期) (default: not known, lateness
