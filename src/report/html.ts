@@ -1,6 +1,7 @@
 // One self-contained HTML file of a Report (check --format html): evidence pictures inlined as data: URLs, no external resource, readable on a phone.
 import type { PhotoResult } from '../check/check-photo.ts';
 import { format, type Lang, type Message } from '../i18n/messages.ts';
+import { escapeMarkup } from '../util/escape.ts';
 import type { ActivityReport, Report, UnitReport } from './report.ts';
 import { labels } from './table.ts';
 import { activityHeader, activityLate, overviewTable, words as tableWords, type Tone } from './tables.ts';
@@ -20,7 +21,7 @@ const words = {
   deadline: { zh: '报送截止', en: 'Deadline' },
 } satisfies Record<string, Message>;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = escapeMarkup;
 const pill = (tone: Tone, text: string) => `<span class="pill ${tone}">${esc(text)}</span>`;
 
 /**

@@ -1,4 +1,5 @@
 // HTML for the web pages: a tagged template that escapes every interpolated value, and the page layout.
+import { escapeMarkup } from '../util/escape.ts';
 import type { Lang } from '../i18n/messages.ts';
 import { t } from './text.ts';
 
@@ -10,12 +11,8 @@ export class Html {
   }
 }
 
-const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 /** Escape text for element content and quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => entities[c]!);
-}
+export const escapeHtml = escapeMarkup;
 
 function piece(v: unknown): string {
   if (v === null || v === undefined || v === false) return '';

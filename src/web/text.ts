@@ -52,14 +52,6 @@ export const t = {
   csvOverview: { zh: '汇总 CSV', en: 'overview CSV' },
   csvPhotos: { zh: '照片明细 CSV', en: 'photos CSV' },
   unit: { zh: '单位', en: 'Unit' },
-  status: {
-    pass: { zh: '合格', en: 'pass' },
-    fail: { zh: '不合格', en: 'fail' },
-    review: { zh: '待复核', en: 'review' },
-    missing: { zh: '未提交', en: 'missing' },
-    pending: { zh: '检查中', en: 'checking' },
-    late: { zh: '逾期', en: 'late' },
-  },
   notAssigned: { zh: '非责任活动', en: 'not assigned' },
   // queue
   queueTitle: { zh: '检查队列', en: 'Check queue' },

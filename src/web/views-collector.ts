@@ -2,6 +2,7 @@
 import type { Campaign } from '../campaign/schema.ts';
 import { format } from '../i18n/messages.ts';
 import type { Report } from '../report/report.ts';
+import { activityLate, cellStatus, words, type CellStatus } from '../report/tables.ts';
 import type { Overview } from '../service/service.ts';
 import type { FailedAnalysis } from '../store/store.ts';
 import { html, page, path, type Html, type PageContext } from './html.ts';
@@ -9,27 +10,24 @@ import { t } from './text.ts';
 import { localTime } from '../campaign/deadline.ts';
 import { activityTitle } from './views-unit.ts';
 
-type Cell = 'pass' | 'fail' | 'review' | 'missing' | 'pending' | 'none';
-
-function cell(report: Report, unit: string, activity: string): { status: Cell; late: boolean } {
+/** A unit × activity cell of the overview, by the report's one rule for it (src/report/tables.ts). */
+function cell(report: Report, unit: string, activity: string): { status: CellStatus; late: boolean } {
   const a = report.units.find((u) => u.unit.id === unit)?.activities.find((x) => x.activity.id === activity);
-  if (!a) return { status: 'none', late: false };
-  const late = a.submission?.late === true;
-  if (!a.submission) return { status: a.responsible ? 'missing' : 'none', late };
-  if (a.status === 'missing') return { status: 'pending', late };
-  return { status: a.status, late };
+  return { status: cellStatus(a), late: a ? activityLate(a) : false };
 }
+
+const statusWord = { ...words.status, late: words.late };
 
 export function overviewPage(ctx: PageContext, o: { campaign: Campaign; report: Report & { overview: Overview } }): string {
   const L = ctx.lang;
   const { campaign, report } = o;
-  const legend = (['pass', 'fail', 'review', 'missing', 'late'] as const).map((s) => html`<span class="badge ${s}">${t.status[s][L]}</span>`);
+  const legend = (['pass', 'fail', 'review', 'missing', 'late'] as const).map((s) => html`<span class="badge ${s}">${statusWord[s][L]}</span>`);
   const rows = report.units.map((u) => {
     const cells = campaign.activities.map((a) => {
       const c = cell(report, u.unit.id, a.id);
       if (c.status === 'none') return html`<td class="none" title="${t.notAssigned[L]}">—</td>`;
       const href = `${path`/units/${u.unit.id}`}#${encodeURIComponent(`act-${a.id}`)}`;
-      return html`<td class="${c.status}"><a href="${href}">${t.status[c.status][L]}</a>${c.late ? html`<span class="badge late">${t.status.late[L]}</span>` : null}</td>`;
+      return html`<td class="${c.status}"><a href="${href}">${statusWord[c.status][L]}</a>${c.late ? html`<span class="badge late">${statusWord.late[L]}</span>` : null}</td>`;
     });
     return html`<tr><th scope="row"><a href="${path`/units/${u.unit.id}`}">${u.unit.name[L]}</a></th>${cells}</tr>`;
   });
