@@ -60,7 +60,8 @@ describe('bench configurations', () => {
     expect(first).toMatchObject({ name: 'default', threads: 2, baseline: false, options: analyserDefaults });
     expect(baseline).toMatchObject({ name: 'baseline', threads: 2, baseline: true, options: { faces: 'ssd-whole', text: 'tesseract' } });
     expect(baselineSpec).toBe('faces=ssd-whole,text=tesseract');
-    expect(describeConfig(first!)).toBe('faces=ssd-onnx-tiled text=ppocr working=1920 sharpness=1024 tile=640 det=1152 ort=1 threads=2');
+    expect(describeConfig(first!)).toBe('faces=ssd-onnx-tiled text=ppocr working=1920 sharpness=1024 tile=640 det=1152 ort=1 threads=2 split=1');
+    expect(first!.split).toBe(true);
   });
 
   it('--compare changes the base; threads=N is per configuration; --no-baseline leaves the baseline out', () => {
@@ -80,6 +81,13 @@ describe('bench configurations', () => {
     expect(() => parseBenchSpec('colour=red')).toThrow(PhotocheckError);
     expect(() => benchConfigs(undefined, ['tile=640'], 2)).toThrow(/same as "default"/);
     expect(() => benchConfigs(undefined, ['ort=2'], 2)).not.toThrow();
+    expect(parseBenchSpec('split=0,det=1280')).toEqual({ options: { ocrLongSide: 1280 }, split: false, threads: undefined });
+    expect(() => parseBenchSpec('split=2')).toThrow(/split must be 0 or 1/);
+    expect(benchConfigs(undefined, ['split=0'], 2, false).map((c) => [c.name, c.split])).toEqual([
+      ['default', true],
+      ['split=0', false],
+    ]);
+    expect(() => benchConfigs('threads=1', ['split=0'], 2, false)).toThrow(/same as "threads=1"/);
   });
 });
 
@@ -112,6 +120,7 @@ describe('photocheck bench on two small fixture photos (real engines, shape only
       expect(Object.keys(c.stagesMs).at(-1)).toBe('rules');
       for (const v of Object.values(c.stagesMs)) expect(v).toBeTypeOf('number');
       expect(c.latencyMs.median).toBeGreaterThan(0);
+      expect(c.aloneMs.median).toBeGreaterThan(0);
       expect(c.photosPerMinute).toBeGreaterThan(0);
       expect(c.cpuMsPerPhoto).toBeGreaterThan(0);
       expect(c.memory.peakRssMb).toBeGreaterThanOrEqual(c.memory.baseRssMb);

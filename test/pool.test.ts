@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { coreSplit } from '../src/analysis/pool.ts';
+import { readFile } from 'node:fs/promises';
+import { LocalAnalyser } from '../src/analysis/analyse.ts';
+import { coreSplit, ThreadPoolAnalyser } from '../src/analysis/pool.ts';
+import type { Analysis } from '../src/analysis/types.ts';
+import type { PhotocheckError } from '../src/errors/catalogue.ts';
 
 describe('coreSplit: how a thread pool shares the cores', () => {
   it('runs one photo per core by default, each photo on one onnxruntime thread', () => {
@@ -16,4 +20,52 @@ describe('coreSplit: how a thread pool shares the cores', () => {
     expect(coreSplit(4, 2)).toEqual({ threads: 4, ortThreads: 1 });
     expect(coreSplit(undefined, 0)).toEqual({ threads: 1, ortThreads: 1 });
   });
+});
+
+describe('ThreadPoolAnalyser: a photo on its own is split across two threads', () => {
+  const photos = ['fixtures/images/banner-pass.jpg', 'fixtures/images/group-22.jpg', 'fixtures/images/not-an-image.jpg'];
+
+  it('gives the same analysis split (one photo at a time) as whole (photos waiting) and as in this thread', async () => {
+    const bytes = await Promise.all(photos.map((f) => readFile(f)));
+    const local = new LocalAnalyser();
+    const pool = new ThreadPoolAnalyser({ threads: 2 });
+    try {
+      const strip = ({ timings: _t, ...a }: Analysis) => a;
+      const settle = (p: Promise<Analysis>) => p.then(strip, (e: PhotocheckError) => e.code);
+      const inThread = [];
+      for (const b of bytes) inThread.push(await settle(local.analyse(b)));
+      const alone = [];
+      for (const b of bytes) alone.push(await settle(pool.analyse(b)));
+      expect(pool.sent).toEqual({ whole: 0, split: 3 });
+      const together = await Promise.all(bytes.map((b) => settle(pool.analyse(b))));
+      expect(pool.sent.whole).toBeGreaterThanOrEqual(2);
+      expect(inThread[0]).toMatchObject({ text: expect.arrayContaining([expect.objectContaining({ text: expect.stringContaining('志愿服务') })]) });
+      expect((inThread[1] as Omit<Analysis, 'timings'>).faces.length).toBeGreaterThanOrEqual(20);
+      expect(inThread[2]).toBe('PC_ERR_NOT_IMAGE');
+      expect(alone).toEqual(inThread);
+      expect(together).toEqual(inThread);
+    } finally {
+      await pool.close();
+      await local.dispose();
+    }
+  }, 120_000);
+
+  it('reports the text stage time of the thread that read the text; one thread or split: false never splits', async () => {
+    const pool = new ThreadPoolAnalyser({ threads: 2 });
+    const one = new ThreadPoolAnalyser({ threads: 1 });
+    const off = new ThreadPoolAnalyser({ threads: 2, split: false });
+    try {
+      const bytes = await readFile('fixtures/images/banner-pass.jpg');
+      const a = await pool.analyse(bytes);
+      expect(pool.sent).toEqual({ whole: 0, split: 1 });
+      expect(a.timings.text).toBeGreaterThan(0);
+      expect(a.timings.faces).toBeGreaterThan(0);
+      await one.analyse(bytes);
+      await off.analyse(bytes);
+      expect(one.sent).toEqual({ whole: 1, split: 0 });
+      expect(off.sent).toEqual({ whole: 1, split: 0 });
+    } finally {
+      await Promise.all([pool.close(), one.close(), off.close()]);
+    }
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 // analyse(): one decode shared by every stage → sharpness, exposure, faces, text, clothing colours, perceptual hash → the Analysis of a photo.
 import { createFaceDetector } from './faces/index.ts';
 import { createTextReader } from './text/index.ts';
-import { decodePhoto } from './decode.ts';
+import { decodePhoto, type DecodedPhoto, type ScaledRgb } from './decode.ts';
 import { measureExposure, measureSharpness } from './sharpness.ts';
 import { perceptualHash } from './phash.ts';
 import { measureUpperBodies } from './uniform.ts';
@@ -91,6 +91,20 @@ function scaleBox(box: Box, scale: number, width: number, height: number): Box {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
+/** Milliseconds per stage, added up when a stage runs more than once (decode: the file, then the sharpness size). */
+function stageTimer() {
+  const timings: Record<string, number> = {};
+  const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[stage] = Math.round(((timings[stage] ?? 0) + performance.now() - t0) * 10) / 10;
+    }
+  };
+  return { time, timings };
+}
+
 /** Turns photo bytes into an Analysis with engines loaded once and kept. Not thread-safe across calls: await each. */
 export class LocalAnalyser {
   readonly version: string;
@@ -113,16 +127,21 @@ export class LocalAnalyser {
     return { faces: this.faceDetector, text: this.textReader };
   }
 
-  async analyse(bytes: Buffer): Promise<Analysis> {
-    const timings: Record<string, number> = {};
-    const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
-      const t0 = performance.now();
-      try {
-        return await fn();
-      } finally {
-        timings[stage] = Math.round(((timings[stage] ?? 0) + performance.now() - t0) * 10) / 10;
-      }
-    };
+  /** The Analysis of a photo. */
+  analyse(bytes: Buffer): Promise<Analysis> {
+    return this.run(bytes, true);
+  }
+
+  /**
+   * analyse() without the text stage (`text: []`): the thread pool runs that on another thread with readText() and
+   * puts its lines in, so a photo on its own uses both cores.
+   */
+  analyseWithoutText(bytes: Buffer): Promise<Analysis> {
+    return this.run(bytes, false);
+  }
+
+  private async run(bytes: Buffer, withText: boolean): Promise<Analysis> {
+    const { time, timings } = stageTimer();
     const { faces: faceDetector, text: textReader } = this.engines();
     const photo = await time('decode', () => decodePhoto(bytes, { workingLongSide: this.options.workingLongSide }));
     const { width, height } = photo;
@@ -131,12 +150,7 @@ export class LocalAnalyser {
     const exposure = measureExposure(small.image);
     const work = await time('resize', () => photo.rgb(this.options.workingLongSide, { upscale: true }));
     const faces = await time('faces', () => faceDetector.detect(work.image));
-    // Text lines are found in the working image and read from the photo itself, never enlarged (the labelled photos,
-    // all smaller than the working size, read 0.88 → 0.89 from their own pixels than from the enlarged copy). Only the
-    // region around the lines that need it is decoded, after detection (text time includes it): npm run bench measured
-    // 1011–1026 MB peak for 2 threads with the whole 12 MP photo decoded beside detection, 923 MB without, same output.
-    const sourceLong = Math.min(Math.max(width, height), TEXT_SOURCE_LONG_SIDE);
-    const text = await time('text', () => textReader.read(work.image, photo.regions(sourceLong)));
+    const text = withText ? await time('text', () => this.readLines(photo, work)) : [];
     const originalFaces = faces.map((f) => ({ box: scaleBox(f.box, work.scale, width, height), score: round3(f.score) }));
     const upperBodies = await time('uniform', () => measureUpperBodies(work.image, work.scale, originalFaces, width, height));
     const hashes = await time('phash', () => perceptualHash(small.image));
@@ -151,13 +165,33 @@ export class LocalAnalyser {
       sharpness,
       exposure,
       faces: originalFaces,
-      text: text.map((l) => ({ text: l.text, box: scaleBox(l.box, work.scale, width, height), score: round3(l.score) })),
+      text,
       upperBodies,
       phash: hashes.phash,
       phashMirrored: hashes.mirrored,
       engines: { faces: faceDetector.name, text: textReader.name },
       timings,
     };
+  }
+
+  /** The text stage of analyse() alone, from the same decode: what `analyse(bytes)` puts in `text`, and its time. */
+  async readText(bytes: Buffer): Promise<{ text: Analysis['text']; ms: number }> {
+    const photo = await decodePhoto(bytes, { workingLongSide: this.options.workingLongSide });
+    const work = await photo.rgb(this.options.workingLongSide, { upscale: true });
+    const t0 = performance.now();
+    const text = await this.readLines(photo, work);
+    return { text, ms: Math.round((performance.now() - t0) * 10) / 10 };
+  }
+
+  // Text lines are found in the working image and read from the photo itself, never enlarged (the labelled photos,
+  // all smaller than the working size, read 0.88 → 0.89 from their own pixels than from the enlarged copy). Only the
+  // region around the lines that need it is decoded, after detection (text time includes it): npm run bench measured
+  // 1011–1026 MB peak for 2 threads with the whole 12 MP photo decoded beside detection, 923 MB without, same output.
+  private async readLines(photo: DecodedPhoto, work: ScaledRgb): Promise<Analysis['text']> {
+    const { width, height } = photo;
+    const sourceLong = Math.min(Math.max(width, height), TEXT_SOURCE_LONG_SIDE);
+    const lines = await this.engines().text.read(work.image, photo.regions(sourceLong));
+    return lines.map((l) => ({ text: l.text, box: scaleBox(l.box, work.scale, width, height), score: round3(l.score) }));
   }
 
   async dispose(): Promise<void> {

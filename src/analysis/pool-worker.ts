@@ -1,14 +1,16 @@
-// Worker-thread side of ThreadPoolAnalyser: loads the engines once and analyses the photos it is sent.
+// Worker-thread side of ThreadPoolAnalyser: loads the engines once and analyses the photos (or the part of one) it is sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PhotocheckError } from '../errors/catalogue.ts';
 import { LocalAnalyser, type AnalyserOptions } from './analyse.ts';
+import type { Part } from './pool.ts';
 
 const analyser = new LocalAnalyser(workerData as AnalyserOptions);
 
-parentPort!.on('message', async ({ id, bytes }: { id: number; bytes: Uint8Array }) => {
+parentPort!.on('message', async ({ id, bytes, part }: { id: number; bytes: Uint8Array; part: Part }) => {
   try {
-    const analysis = await analyser.analyse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    parentPort!.postMessage({ id, analysis });
+    const photo = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (part === 'text') parentPort!.postMessage({ id, ...(await analyser.readText(photo)) });
+    else parentPort!.postMessage({ id, analysis: await (part === 'all' ? analyser.analyse(photo) : analyser.analyseWithoutText(photo)) });
   } catch (err) {
     const e = err as Error;
     const error = err instanceof PhotocheckError ? { code: err.code, data: err.data, message: e.message } : { message: e.message, stack: e.stack };

@@ -9,6 +9,8 @@ import type { Analysis } from './types.ts';
 export interface PoolOptions extends AnalyserOptions {
   /** Worker threads (each loads its own models, ~0.4 GB at its peak on a 12 MP photo). Default: coreSplit(). */
   threads?: number;
+  /** Split a photo's text stage onto a second free thread when no other photo waits. Default true. */
+  split?: boolean;
 }
 
 /**
@@ -23,13 +25,23 @@ export function coreSplit(threads?: number, cores: number = cpus().length): { th
   return { threads: t, ortThreads: Math.max(1, Math.floor(cores / t)) };
 }
 
-type Reply = { id: number; analysis: Analysis } | { id: number; error: { code?: ErrorCode; data?: Record<string, unknown>; message: string; stack?: string } };
+type WorkerError = { code?: ErrorCode; data?: Record<string, unknown>; message: string; stack?: string };
+type Reply = { id: number; analysis: Analysis } | { id: number; text: Analysis['text']; ms: number } | { id: number; error: WorkerError };
+
+/** What a worker is asked to do with a photo: all of it, all but the text stage, or only the text stage. */
+export type Part = 'all' | 'withoutText' | 'text';
 
 interface Pending {
   id: number;
   bytes: Buffer;
   resolve: (a: Analysis) => void;
   reject: (e: unknown) => void;
+  /** Replies still to come: 2 while a photo is split across two threads. */
+  outstanding?: number;
+  /** The parts of a split photo, as they come back. */
+  analysis?: Analysis;
+  text?: { text: Analysis['text']; ms: number };
+  settled?: boolean;
 }
 
 const workerUrl = new URL('./pool-worker-entry.mjs', import.meta.url);
@@ -43,14 +55,18 @@ export class ThreadPoolAnalyser {
   private running = new Map<Worker, Pending>();
   private nextId = 1;
   private closed = false;
+  private readonly split: boolean;
+  /** Photos sent to one thread whole, and photos split across two. */
+  readonly sent = { whole: 0, split: 0 };
 
   constructor(options: PoolOptions = {}) {
-    const { threads, ...analyser } = options;
+    const { threads, split, ...analyser } = options;
     this.version = analysisVersion(analyser);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new TypeError(`Expected a positive integer for threads but received ${threads}`);
-    const split = coreSplit(threads);
-    this.threads = split.threads;
-    this.analyserOptions = { ...analyser, ortThreads: analyser.ortThreads ?? split.ortThreads };
+    const s = coreSplit(threads);
+    this.threads = s.threads;
+    this.split = split ?? true;
+    this.analyserOptions = { ...analyser, ortThreads: analyser.ortThreads ?? s.ortThreads };
   }
 
   private readonly analyserOptions: AnalyserOptions;
@@ -79,14 +95,32 @@ export class ThreadPoolAnalyser {
     });
   }
 
+  private take(): Worker | undefined {
+    return this.idle.pop() ?? (this.all.length < this.threads ? this.spawn() : undefined);
+  }
+
+  private send(worker: Worker, job: Pending, part: Part): void {
+    this.running.set(worker, job);
+    worker.postMessage({ id: job.id, bytes: job.bytes, part });
+  }
+
+  /**
+   * Photos go to free threads, one each. The last photo waiting, when another thread is free too, is split: its text
+   * stage runs on the second thread beside the rest, so a photo on its own uses both cores (`npm run bench`, one photo
+   * at a time: see README). With photos waiting, each thread keeps to one photo: splitting would decode twice.
+   */
   private pump(): void {
     while (this.queue.length > 0) {
-      let worker = this.idle.pop();
-      if (!worker && this.all.length < this.threads) worker = this.spawn();
+      const worker = this.take();
       if (!worker) return;
       const job = this.queue.shift()!;
-      this.running.set(worker, job);
-      worker.postMessage({ id: job.id, bytes: job.bytes });
+      const helper = this.split && this.queue.length === 0 ? this.take() : undefined;
+      job.outstanding = helper ? 2 : 1;
+      this.sent[helper ? 'split' : 'whole']++;
+      if (helper) {
+        this.send(worker, job, 'withoutText');
+        this.send(helper, job, 'text');
+      } else this.send(worker, job, 'all');
     }
   }
 
@@ -94,10 +128,20 @@ export class ThreadPoolAnalyser {
     const job = this.running.get(worker);
     this.running.delete(worker);
     this.idle.push(worker);
-    if (job && job.id === reply.id) {
-      if ('analysis' in reply) job.resolve(reply.analysis);
-      else if (reply.error.code) job.reject(new PhotocheckError(reply.error.code, reply.error.data));
-      else job.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+    if (job && job.id === reply.id && !job.settled) {
+      if ('error' in reply) {
+        job.settled = true;
+        if (reply.error.code) job.reject(new PhotocheckError(reply.error.code, reply.error.data));
+        else job.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+      } else {
+        if ('analysis' in reply) job.analysis = reply.analysis;
+        else job.text = { text: reply.text, ms: reply.ms };
+        if (--job.outstanding! === 0 && job.analysis) {
+          job.settled = true;
+          const a = job.analysis;
+          job.resolve(job.text ? { ...a, text: job.text.text, timings: { ...a.timings, text: job.text.ms } } : a);
+        }
+      }
     }
     this.pump();
   }
@@ -108,7 +152,10 @@ export class ThreadPoolAnalyser {
     this.running.delete(worker);
     this.all = this.all.filter((w) => w !== worker);
     this.idle = this.idle.filter((w) => w !== worker);
-    job?.reject(err);
+    if (job && !job.settled) {
+      job.settled = true;
+      job.reject(err);
+    }
     if (!this.closed) this.pump();
   }
 

@@ -2,11 +2,11 @@
 import type { AnalyserOptions } from '../analysis/analyse.ts';
 
 export type ToRunner =
-  | { type: 'init'; options: Required<AnalyserOptions>; threads: number; files: string[]; campaign?: string }
+  | { type: 'init'; options: Required<AnalyserOptions>; threads: number; split: boolean; files: string[]; campaign?: string }
   /** Analyse the first `threads` photos at once, one per worker thread: loads every thread's models (not measured). */
   | { type: 'warm' }
-  /** Analyse every photo once through the pool, `threads` at a time, and judge each. */
-  | { type: 'pass' }
+  /** Analyse every photo once through the pool, `lanes` at a time (default `threads`: continuously), and judge each. */
+  | { type: 'pass'; lanes?: number }
   | { type: 'close' };
 
 /** One photo of a measured pass. */

@@ -40,6 +40,7 @@ export interface ConfigResult {
   options: Required<AnalyserOptions>;
   version: string;
   threads: number;
+  split: boolean;
   engines: { faces: string; text: string } | null;
   /** Photos measured (passes × photos, errors excluded) and photos that failed. */
   measured: number;
@@ -48,8 +49,10 @@ export interface ConfigResult {
   stagesMs: Record<string, number | null>;
   /** Median of (latency − the stages): messages to and from the worker thread, exposure, waiting. */
   overheadMs: number | null;
-  /** Wall time per photo from handing its bytes to the pool to its verdict: median, 90th percentile, fastest. */
+  /** Wall time per photo from handing its bytes to the pool to its verdict, photos arriving continuously: median, 90th percentile, fastest. */
   latencyMs: { median: number | null; p90: number | null; min: number | null };
+  /** The same, one photo at a time (the next one handed over when the last has its verdict): how long a photo takes on its own. */
+  aloneMs: { median: number | null; p90: number | null; min: number | null };
   /** Photos finished per minute through the pool (all measured passes). */
   photosPerMinute: number | null;
   /** 60 000 / photosPerMinute: time per photo when photos arrive continuously (what "both cores" buys). */
@@ -76,7 +79,7 @@ export interface ConfigResult {
   };
   /** Totals over one pass, to see at a glance whether configurations find the same things. */
   found: { faces: number; textLines: number; verdicts: Record<string, number> };
-  /** This configuration against the first one: throughput × (> 1 = faster) and median latency × (> 1 = slower). */
+  /** This configuration against the first one: throughput × (> 1 = faster) and median time of a photo on its own × (> 1 = slower). */
   vsFirst: { throughput: number | null; latency: number | null; cpu: number | null };
 }
 
@@ -89,7 +92,7 @@ export interface BenchRun {
   repeat: number;
   warmup: string;
   configs: ConfigResult[];
-  /** The first (default) configuration against the baseline, when both ran: throughput × (> 1 = faster), median latency × (> 1 = slower). */
+  /** The first (default) configuration against the baseline, when both ran: throughput × (> 1 = faster), median time of a photo on its own × (> 1 = slower). */
   baselineRatio: { throughput: number | null; latency: number | null } | null;
   targets: typeof benchTargets;
 }
@@ -155,6 +158,8 @@ interface Collected {
   ready: MemorySample;
   warmed: MemorySample & { engines: { faces: string; text: string } | null; errors: string[] };
   passes: { wallMs: number; cpuMs: number; loadavg: number; photos: PhotoTiming[]; peakRssMb: number }[];
+  /** The one-photo-at-a-time passes. */
+  alone: PhotoTiming[][];
   peakRssMb: number;
 }
 
@@ -171,19 +176,22 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       o.onEvent?.({ type: 'starting', config, index });
       const runner = new Runner(config);
       runners.push(runner);
-      const ready = await runner.request({ type: 'init', options: config.options, threads: config.threads, files: o.files, campaign: o.campaign }, 'ready');
+      const ready = await runner.request({ type: 'init', options: config.options, threads: config.threads, split: config.split, files: o.files, campaign: o.campaign }, 'ready');
       const warmed = await runner.request({ type: 'warm' }, 'warmed');
       o.onEvent?.({ type: 'warmed', config, index, wallMs: warmed.wallMs });
-      collected.push({ config, ready, warmed, passes: [], peakRssMb: warmed.peakRssMb });
+      collected.push({ config, ready, warmed, passes: [], alone: [], peakRssMb: warmed.peakRssMb });
     }
-    // Interleaved rounds; each round starts with the next configuration so none always runs first.
+    // Interleaved rounds; each round starts with the next configuration so none always runs first. A configuration's
+    // turn is a continuous pass (throughput, CPU, stages) and a pass one photo at a time (how long a photo takes alone).
     for (let round = 0; round < o.repeat; round++) {
       for (let k = 0; k < runners.length; k++) {
         const index = (round + k) % runners.length;
         const passed = await runners[index]!.request({ type: 'pass' }, 'passed');
+        const alone = await runners[index]!.request({ type: 'pass', lanes: 1 }, 'passed');
         const c = collected[index]!;
         c.passes.push({ wallMs: passed.wallMs, cpuMs: passed.cpuMs, loadavg: passed.loadavg, photos: passed.photos, peakRssMb: passed.peakRssMb });
-        c.peakRssMb = Math.max(c.peakRssMb, passed.peakRssMb);
+        c.alone.push(alone.photos);
+        c.peakRssMb = Math.max(c.peakRssMb, passed.peakRssMb, alone.peakRssMb);
         o.onEvent?.({ type: 'pass', config: c.config, index, round: round + 1, rounds: o.repeat, wallMs: passed.wallMs, photos: passed.photos.length });
       }
     }
@@ -200,7 +208,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   for (const c of configs) {
     c.vsFirst = {
       throughput: round(ratio(c.photosPerMinute ?? NaN, first.photosPerMinute ?? NaN), 2),
-      latency: round(ratio(c.latencyMs.median ?? NaN, first.latencyMs.median ?? NaN), 2),
+      latency: round(ratio(c.aloneMs.median ?? NaN, first.aloneMs.median ?? NaN), 2),
       cpu: round(ratio(c.cpuMsPerPhoto ?? NaN, first.cpuMsPerPhoto ?? NaN), 2),
     };
   }
@@ -234,7 +242,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       baseline && baseline !== first
         ? {
             throughput: round(ratio(first.photosPerMinute ?? NaN, baseline.photosPerMinute ?? NaN), 2),
-            latency: round(ratio(first.latencyMs.median ?? NaN, baseline.latencyMs.median ?? NaN), 2),
+            latency: round(ratio(first.aloneMs.median ?? NaN, baseline.aloneMs.median ?? NaN), 2),
           }
         : null,
     targets: benchTargets,
@@ -267,6 +275,7 @@ function summarise(c: Collected): ConfigResult {
   const stageMedians = medianByKey(stageRecords, stages);
   const overhead = ok.map((p, i) => p.latencyMs - Object.values(stageRecords[i]!).reduce((a, b) => a + b, 0));
   const latencies = ok.map((p) => p.latencyMs);
+  const alone = c.alone.flat().filter((p) => !p.error).map((p) => p.latencyMs);
   const wall = c.passes.reduce((a, p) => a + p.wallMs, 0);
   const ppm = photosPerMinute(ok.length, wall);
   const onePass = c.passes[0]?.photos ?? [];
@@ -279,12 +288,14 @@ function summarise(c: Collected): ConfigResult {
     options: c.config.options,
     version: c.config.version,
     threads: c.config.threads,
+    split: c.config.split,
     engines: c.warmed.engines,
     measured: ok.length,
     errors,
     stagesMs: Object.fromEntries(stages.map((k) => [k, round(stageMedians[k]!, k === 'rules' ? 2 : 1)])),
     overheadMs: round(median(overhead), 1),
     latencyMs: { median: round(median(latencies), 1), p90: round(quantile(latencies, 0.9), 1), min: round(Math.min(...latencies), 1) },
+    aloneMs: { median: round(median(alone), 1), p90: round(quantile(alone, 0.9), 1), min: round(Math.min(...alone), 1) },
     photosPerMinute: round(ppm, 1),
     throughputMsPerPhoto: round(60_000 / ppm, 1),
     cpuMsPerPhoto: round(c.passes.reduce((a, p) => a + p.cpuMs, 0) / ok.length, 0),

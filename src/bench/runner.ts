@@ -41,9 +41,9 @@ function contextFor(campaign: Campaign): CheckContext {
   return { campaign, unit, activity };
 }
 
-async function init(options: Required<AnalyserOptions>, threads: number, files: string[], campaign?: string): Promise<void> {
+async function init(options: Required<AnalyserOptions>, threads: number, split: boolean, files: string[], campaign?: string): Promise<void> {
   const photos = await Promise.all(files.map(async (file) => ({ file, bytes: await readFile(file) })));
-  state = { pool: new ThreadPoolAnalyser({ ...options, threads }), threads, photos, ctx: contextFor(loadCampaign(campaign)) };
+  state = { pool: new ThreadPoolAnalyser({ ...options, threads, split }), threads, photos, ctx: contextFor(loadCampaign(campaign)) };
 }
 
 async function one(s: State, photo: { file: string; bytes: Buffer }): Promise<PhotoTiming & { analysis?: Analysis }> {
@@ -70,8 +70,8 @@ async function one(s: State, photo: { file: string; bytes: Buffer }): Promise<Ph
   };
 }
 
-/** Every photo once, `threads` lanes each taking the next photo when done (BullMQ concurrency = threads). */
-async function pass(s: State, photos: State['photos']): Promise<{ wallMs: number; results: (PhotoTiming & { analysis?: Analysis })[] }> {
+/** Every photo once, `lanes` lanes each taking the next photo when done (lanes = threads: BullMQ concurrency = threads). */
+async function pass(s: State, photos: State['photos'], lanes = s.threads): Promise<{ wallMs: number; results: (PhotoTiming & { analysis?: Analysis })[] }> {
   const results: (PhotoTiming & { analysis?: Analysis })[] = new Array(photos.length);
   let next = 0;
   const t0 = performance.now();
@@ -81,14 +81,14 @@ async function pass(s: State, photos: State['photos']): Promise<{ wallMs: number
       results[i] = await one(s, photos[i]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(s.threads, photos.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(lanes, photos.length) }, lane));
   return { wallMs: Math.round((performance.now() - t0) * 10) / 10, results };
 }
 
 async function handle(message: ToRunner): Promise<void> {
   switch (message.type) {
     case 'init':
-      await init(message.options, message.threads, message.files, message.campaign);
+      await init(message.options, message.threads, message.split, message.files, message.campaign);
       send({ type: 'ready', ...memory() });
       return;
     case 'warm': {
@@ -100,7 +100,7 @@ async function handle(message: ToRunner): Promise<void> {
     }
     case 'pass': {
       const cpu0 = process.cpuUsage();
-      const { wallMs, results } = await pass(state!, state!.photos);
+      const { wallMs, results } = await pass(state!, state!.photos, message.lanes);
       const cpu = process.cpuUsage(cpu0);
       const photos = results.map(({ analysis: _a, ...timing }) => timing);
       const cpuMs = Math.round((cpu.user + cpu.system) / 100) / 10;
