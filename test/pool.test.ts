@@ -62,6 +62,9 @@ describe('ThreadPoolAnalyser: a photo on its own is split across two threads', (
       expect(a.timings.faces).toBeGreaterThan(0);
       await one.analyse(bytes);
       await off.analyse(bytes);
+      // Two photos handed over together: each thread takes one whole, neither is split to hold up the other.
+      await Promise.all([pool.analyse(bytes), pool.analyse(bytes)]);
+      expect(pool.sent).toEqual({ whole: 2, split: 1 });
       expect(one.sent).toEqual({ whole: 1, split: 0 });
       expect(off.sent).toEqual({ whole: 1, split: 0 });
     } finally {

@@ -55,6 +55,7 @@ export class ThreadPoolAnalyser {
   private running = new Map<Worker, Pending>();
   private nextId = 1;
   private closed = false;
+  private pumpScheduled = false;
   private readonly split: boolean;
   /** Photos sent to one thread whole, and photos split across two. */
   readonly sent = { whole: 0, split: 0 };
@@ -91,7 +92,15 @@ export class ThreadPoolAnalyser {
     if (this.closed) return Promise.reject(new Error('ThreadPoolAnalyser is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, bytes, resolve, reject });
-      this.pump();
+      // Photos handed over together (a batch, lanes starting at once) are all queued before any is dispatched, so
+      // the first is not split only to hold up the second.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        setImmediate(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
