@@ -92,6 +92,7 @@ function scaleBox(box: Box, scale: number, width: number, height: number): Box {
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
 /** Milliseconds per stage, added up when a stage runs more than once (decode: the file, then the sharpness size). */
+type StageTimer = ReturnType<typeof stageTimer>;
 function stageTimer() {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {
@@ -133,14 +134,31 @@ export class LocalAnalyser {
   }
 
   /**
-   * analyse() without the text stage (`text: []`): the thread pool runs that on another thread with readText() and
-   * puts its lines in, so a photo on its own uses both cores.
+   * analyse() without the faces and what is measured under them (`faces: []`, `upperBodies: []`): the thread pool
+   * runs those on another thread with findPeople() and puts them in, so a photo on its own uses both cores (faces,
+   * the longest stage, on one; decode, sharpness, text and the hash on the other).
    */
-  analyseWithoutText(bytes: Buffer): Promise<Analysis> {
+  analyseWithoutPeople(bytes: Buffer): Promise<Analysis> {
     return this.run(bytes, false);
   }
 
-  private async run(bytes: Buffer, withText: boolean): Promise<Analysis> {
+  /** The faces and upper bodies of analyse(), from the same decode, with their stage times. */
+  async findPeople(bytes: Buffer): Promise<Pick<Analysis, 'faces' | 'upperBodies' | 'timings'>> {
+    const { time, timings } = stageTimer();
+    const photo = await decodePhoto(bytes, { workingLongSide: this.options.workingLongSide });
+    const work = await photo.rgb(this.options.workingLongSide, { upscale: true });
+    return { ...(await this.people(photo, work, time)), timings };
+  }
+
+  private async people(photo: DecodedPhoto, work: ScaledRgb, time: StageTimer['time']): Promise<Pick<Analysis, 'faces' | 'upperBodies'>> {
+    const { width, height } = photo;
+    const found = await time('faces', () => this.engines().faces.detect(work.image));
+    const faces = found.map((f) => ({ box: scaleBox(f.box, work.scale, width, height), score: round3(f.score) }));
+    const upperBodies = await time('uniform', () => measureUpperBodies(work.image, work.scale, faces, width, height));
+    return { faces, upperBodies };
+  }
+
+  private async run(bytes: Buffer, withPeople: boolean): Promise<Analysis> {
     const { time, timings } = stageTimer();
     const { faces: faceDetector, text: textReader } = this.engines();
     const photo = await time('decode', () => decodePhoto(bytes, { workingLongSide: this.options.workingLongSide }));
@@ -149,10 +167,8 @@ export class LocalAnalyser {
     const sharpness = await time('sharpness', () => measureSharpness(small.image));
     const exposure = measureExposure(small.image);
     const work = await time('resize', () => photo.rgb(this.options.workingLongSide, { upscale: true }));
-    const faces = await time('faces', () => faceDetector.detect(work.image));
-    const text = withText ? await time('text', () => this.readLines(photo, work)) : [];
-    const originalFaces = faces.map((f) => ({ box: scaleBox(f.box, work.scale, width, height), score: round3(f.score) }));
-    const upperBodies = await time('uniform', () => measureUpperBodies(work.image, work.scale, originalFaces, width, height));
+    const { faces, upperBodies } = withPeople ? await this.people(photo, work, time) : { faces: [], upperBodies: [] };
+    const text = await time('text', () => this.readLines(photo, work));
     const hashes = await time('phash', () => perceptualHash(small.image));
     return {
       version: this.version,
@@ -164,7 +180,7 @@ export class LocalAnalyser {
       capturedAt: photo.capturedAt,
       sharpness,
       exposure,
-      faces: originalFaces,
+      faces,
       text,
       upperBodies,
       phash: hashes.phash,
@@ -172,15 +188,6 @@ export class LocalAnalyser {
       engines: { faces: faceDetector.name, text: textReader.name },
       timings,
     };
-  }
-
-  /** The text stage of analyse() alone, from the same decode: what `analyse(bytes)` puts in `text`, and its time. */
-  async readText(bytes: Buffer): Promise<{ text: Analysis['text']; ms: number }> {
-    const photo = await decodePhoto(bytes, { workingLongSide: this.options.workingLongSide });
-    const work = await photo.rgb(this.options.workingLongSide, { upscale: true });
-    const t0 = performance.now();
-    const text = await this.readLines(photo, work);
-    return { text, ms: Math.round((performance.now() - t0) * 10) / 10 };
   }
 
   // Text lines are found in the working image and read from the photo itself, never enlarged (the labelled photos,

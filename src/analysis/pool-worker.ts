@@ -9,8 +9,8 @@ const analyser = new LocalAnalyser(workerData as AnalyserOptions);
 parentPort!.on('message', async ({ id, bytes, part }: { id: number; bytes: Uint8Array; part: Part }) => {
   try {
     const photo = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (part === 'text') parentPort!.postMessage({ id, ...(await analyser.readText(photo)) });
-    else parentPort!.postMessage({ id, analysis: await (part === 'all' ? analyser.analyse(photo) : analyser.analyseWithoutText(photo)) });
+    if (part === 'people') parentPort!.postMessage({ id, people: await analyser.findPeople(photo) });
+    else parentPort!.postMessage({ id, analysis: await (part === 'all' ? analyser.analyse(photo) : analyser.analyseWithoutPeople(photo)) });
   } catch (err) {
     const e = err as Error;
     const error = err instanceof PhotocheckError ? { code: err.code, data: err.data, message: e.message } : { message: e.message, stack: e.stack };

@@ -9,7 +9,7 @@ import type { Analysis } from './types.ts';
 export interface PoolOptions extends AnalyserOptions {
   /** Worker threads (each loads its own models, ~0.4 GB at its peak on a 12 MP photo). Default: coreSplit(). */
   threads?: number;
-  /** Split a photo's text stage onto a second free thread when no other photo waits. Default true. */
+  /** Find a photo's faces (and upper bodies) on a second free thread when no other photo waits. Default true. */
   split?: boolean;
 }
 
@@ -26,10 +26,11 @@ export function coreSplit(threads?: number, cores: number = cpus().length): { th
 }
 
 type WorkerError = { code?: ErrorCode; data?: Record<string, unknown>; message: string; stack?: string };
-type Reply = { id: number; analysis: Analysis } | { id: number; text: Analysis['text']; ms: number } | { id: number; error: WorkerError };
+type People = Pick<Analysis, 'faces' | 'upperBodies' | 'timings'>;
+type Reply = { id: number; analysis: Analysis } | { id: number; people: People } | { id: number; error: WorkerError };
 
-/** What a worker is asked to do with a photo: all of it, all but the text stage, or only the text stage. */
-export type Part = 'all' | 'withoutText' | 'text';
+/** What a worker is asked to do with a photo: all of it, all but the faces and upper bodies, or only those. */
+export type Part = 'all' | 'withoutPeople' | 'people';
 
 interface Pending {
   id: number;
@@ -40,7 +41,7 @@ interface Pending {
   outstanding?: number;
   /** The parts of a split photo, as they come back. */
   analysis?: Analysis;
-  text?: { text: Analysis['text']; ms: number };
+  people?: People;
   settled?: boolean;
 }
 
@@ -114,9 +115,9 @@ export class ThreadPoolAnalyser {
   }
 
   /**
-   * Photos go to free threads, one each. The last photo waiting, when another thread is free too, is split: its text
-   * stage runs on the second thread beside the rest, so a photo on its own uses both cores (`npm run bench`, one photo
-   * at a time: see README). With photos waiting, each thread keeps to one photo: splitting would decode twice.
+   * Photos go to free threads, one each. The last photo waiting, when another thread is free too, is split: its faces
+   * and upper bodies are found on the second thread beside the rest, so a photo on its own uses both cores (`npm run
+   * bench`, one photo at a time: see README). With photos waiting, each thread keeps to one photo: splitting decodes twice.
    */
   private pump(): void {
     while (this.queue.length > 0) {
@@ -127,8 +128,8 @@ export class ThreadPoolAnalyser {
       job.outstanding = helper ? 2 : 1;
       this.sent[helper ? 'split' : 'whole']++;
       if (helper) {
-        this.send(worker, job, 'withoutText');
-        this.send(helper, job, 'text');
+        this.send(worker, job, 'withoutPeople');
+        this.send(helper, job, 'people');
       } else this.send(worker, job, 'all');
     }
   }
@@ -144,11 +145,12 @@ export class ThreadPoolAnalyser {
         else job.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
       } else {
         if ('analysis' in reply) job.analysis = reply.analysis;
-        else job.text = { text: reply.text, ms: reply.ms };
+        else job.people = reply.people;
         if (--job.outstanding! === 0 && job.analysis) {
           job.settled = true;
           const a = job.analysis;
-          job.resolve(job.text ? { ...a, text: job.text.text, timings: { ...a.timings, text: job.text.ms } } : a);
+          const p = job.people;
+          job.resolve(p ? { ...a, faces: p.faces, upperBodies: p.upperBodies, timings: { ...a.timings, ...p.timings } } : a);
         }
       }
     }

@@ -48,8 +48,8 @@ const t = {
     en: '[1] vs the baseline (face-api whole image + tesseract.js whole image): throughput ×{{tp}} (> 1 faster), one photo at a time ×{{lat}} (> 1 slower)',
   },
   notes: {
-    zh: '说明：阶段时间在连续处理时于工作线程内测得（两个线程同时工作时互相争用 CPU）；“连续处理时每张用时”= 60000 / 每分钟照片数；\n“逐张处理”：上一张出结果后才交下一张，线程池把单独一张的文字阶段分到另一个空闲线程（split=1）；\n其他任务占用机器时墙钟时间会变长，CPU 时间基本不变：比较配置时以 CPU 倍数为准（C 个空闲核上每张用时不会低于 CPU 时间/C）。',
-    en: 'Notes: stage times are measured inside the worker thread during the continuous pass (two threads working at once share the CPU); "time per photo, continuous" = 60000 / photos per minute;\n"one at a time": the next photo is handed over when the last has its verdict; the pool runs a lone photo\'s text stage on a second free thread (split=1);\nother jobs on the machine stretch wall times but hardly CPU times: compare configurations by the CPU ratio (on C idle cores a photo cannot take less than CPU time / C).',
+    zh: '说明：阶段时间在连续处理时于工作线程内测得（两个线程同时工作时互相争用 CPU）；“连续处理时每张用时”= 60000 / 每分钟照片数；\n“逐张处理”：上一张出结果后才交下一张，线程池在另一个空闲线程上找单独一张的人脸（split=1）；\n其他任务占用机器时墙钟时间会变长，CPU 时间基本不变：比较配置时以 CPU 倍数为准（C 个空闲核上每张用时不会低于 CPU 时间/C）。',
+    en: 'Notes: stage times are measured inside the worker thread during the continuous pass (two threads working at once share the CPU); "time per photo, continuous" = 60000 / photos per minute;\n"one at a time": the next photo is handed over when the last has its verdict; the pool finds a lone photo\'s faces on a second free thread (split=1);\nother jobs on the machine stretch wall times but hardly CPU times: compare configurations by the CPU ratio (on C idle cores a photo cannot take less than CPU time / C).',
   },
 } satisfies Record<string, Message>;
 

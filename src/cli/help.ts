@@ -62,7 +62,7 @@ bench 的选项:
   每个配置各用一个进程和一个线程池（与 check 和 worker 相同），先每个线程预热一张，再交替测量；
   每轮先连续处理（吞吐），再逐张处理（单独一张的总耗时）。
   --config <键=值,…>     基准配置（默认为默认配置），键同 eval，另有 threads=N（该配置的线程数）
-                         和 split=0|1（单独一张照片时是否把文字阶段放到另一个空闲线程）
+                         和 split=0|1（单独一张照片时是否在另一个空闲线程上找人脸）
   --compare <键=值,…>    再测一个“基准配置 + 这些改动”的配置，可重复，结果并排显示；
                          如 --compare ort=2,threads=1 --compare tile=960 --compare det=1280
   --threads <N>          每个配置的线程数（默认 CPU 核数）
@@ -178,7 +178,7 @@ Options of bench:
   check and worker do), warms up with one photo per thread, and is measured in rounds interleaved with the others;
   each round times the photos arriving continuously (throughput) and one at a time (how long a photo takes alone).
   --config <key=value,…> base configuration (default: the defaults); keys as for eval, plus threads=N (its threads)
-                         and split=0|1 (whether a photo on its own has its text stage run on a second free thread)
+                         and split=0|1 (whether a photo on its own has its faces found on a second free thread)
   --compare <key=value,…>
                          also measure "the base configuration with these changes"; repeatable, side by side:
                          e.g. --compare ort=2,threads=1 --compare tile=960 --compare det=1280
