@@ -17,8 +17,8 @@ export interface PoolOptions extends AnalyserOptions {
  * How a pool shares the cores: by default one photo per core (the most photos per minute); given fewer threads,
  * the cores are divided among them as onnxruntime threads (unless the options set ortThreads), so one photo
  * still uses every core. `npm run bench -- --compare threads=1,ort=2` on this 2-core machine, 12 MP photos:
- * 2 threads × 1: 0.76 s per photo continuously, 1.48 s from bytes to verdict, 930 MB peak; 1 thread × 2
- * (`--jobs 1`, `--concurrency 1`): 0.97 s continuously, 0.96 s per photo, 572 MB.
+ * 2 threads × 1: 0.76 s per photo continuously, 930 MB peak (a photo on its own is split across both threads: 0.93 s);
+ * 1 thread × 2 (`--jobs 1`, `--concurrency 1`): 0.97 s continuously, 0.96 s per photo, 572 MB.
  */
 export function coreSplit(threads?: number, cores: number = cpus().length): { threads: number; ortThreads: number } {
   const t = threads ?? Math.max(1, cores);
