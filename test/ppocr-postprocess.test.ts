@@ -7,6 +7,7 @@ import {
   ctcGreedyDecode,
   dbPostprocess,
   type DbOptions,
+  mergeSplitLines,
   minAreaRect,
   normaliseRect,
   readingOrder,
@@ -248,6 +249,53 @@ describe('recognitionInput', () => {
       const fromRegion = recognitionInput({ data: region, width: w, height: h }, rect, 2048, { x, y, pictureWidth: width, pictureHeight: height });
       expect(fromRegion.data).toEqual(recognitionInput(whole, rect, 2048).data);
     }
+  });
+});
+
+describe('mergeSplitLines', () => {
+  const rect = (cx: number, cy: number, width: number, height: number, angle = 0) => ({ cx, cy, width, height, angle });
+  const round = (r: { cx: number; cy: number; width: number; height: number; angle: number }) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+
+  it('joins two parts of a line with a gap under one thickness, into one rectangle from the first start to the last end', () => {
+    // 100 × 20 at x 0–100 and 60 × 20 at x 115–175 (gap 15 < 20), centres 2 px apart vertically.
+    const merged = mergeSplitLines([rect(50, 10, 100, 20), rect(145, 12, 60, 20)]);
+    expect(merged.map(round)).toEqual([{ cx: 87.5, cy: 11, width: 175, height: 22, angle: 0 }]);
+  });
+
+  it('joins a chain of three, in any order, and keeps other lines as they are in their place', () => {
+    const other = rect(100, 200, 150, 30);
+    const merged = mergeSplitLines([rect(215, 10, 60, 20), other, rect(50, 10, 100, 20), rect(140, 10, 60, 20)]);
+    expect(merged.map(round)).toEqual([round(rect(122.5, 10, 245, 20)), other]);
+  });
+
+  it('joins tilted and turned (vertical-reading) parts along their own axis', () => {
+    // A line at 45° split in two: turned (height ≥ 1.5 × width), so rect.angle = −45° and the text runs along +45°.
+    const d = Math.SQRT1_2;
+    const first = rect(100, 100, 20, 100, -Math.PI / 4);
+    const second = rect(100 + 90 * d, 100 + 90 * d, 20, 60, -Math.PI / 4); // gap 90 − 50 − 30 = 10
+    const [merged, ...rest] = mergeSplitLines([first, second]);
+    expect(rest).toEqual([]);
+    expect(merged!.width).toBeCloseTo(20);
+    expect(merged!.height).toBeCloseTo(170);
+    expect(merged!.cx).toBeCloseTo(100 + 35 * d);
+    expect(merged!.cy).toBeCloseTo(100 + 35 * d);
+  });
+
+  it.each([
+    ['a gap over one thickness', rect(155, 10, 60, 20)], // gap 25 > 20
+    ['a line of another thickness', rect(135, 10, 60, 30)],
+    ['a line beside the axis (the next row)', rect(135, 16, 60, 20)],
+    ['a line at another angle', rect(135, 10, 60, 20, 0.2)],
+    ['a turned line (vertical text)', rect(115, 10, 20, 60)],
+    ['a line overlapping it by more than half a thickness', rect(70, 10, 60, 20)],
+  ])('keeps apart %s', (_, second) => {
+    const first = rect(50, 10, 100, 20);
+    expect(mergeSplitLines([first, second])).toEqual([first, second]);
+  });
+
+  it('returns an empty list for no rectangles', () => {
+    expect(mergeSplitLines([])).toEqual([]);
   });
 });
 

@@ -8,8 +8,9 @@ import { measureUpperBodies } from './uniform.ts';
 import type { Analysis, Box, FaceDetector, TextReader } from './types.ts';
 
 /** Bump when anything in the pipeline changes what an analysis contains. */
-const PIPELINE_VERSION = 4; // 2: upperBodies (clothing colours under faces), phash; 3: PP-OCR detects text at 1152 px (was 1440);
-// 4: text lines read from the photo itself, PP-OCR scores a detected line over its own pixels, block-aware reading order
+const PIPELINE_VERSION = 5; // 2: upperBodies (clothing colours under faces), phash; 3: PP-OCR detects text at 1152 px (was 1440);
+// 4: text lines read from the photo itself, PP-OCR scores a detected line over its own pixels, block-aware reading order;
+// 5: a line detection split in two is joined before it is read
 
 /** Longest side (px) of the photo text lines are read from (the `source` of TextReader.read): a 12 MP photo whole. */
 const TEXT_SOURCE_LONG_SIDE = 4096;

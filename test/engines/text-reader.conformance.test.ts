@@ -91,3 +91,35 @@ describe('PpOcrReader with a source', () => {
     }
   });
 });
+
+// Beyond the contract: a line that detection splits in two is read as one. The red banner's line, cut after 雁江镇关爱
+// with about a character's width of banner red put in, turned 40° (as on a photo of a phone screen, which read
+// "香港深圳抽血，" and "可邮寄" apart, the second after the lines below it): detection finds two boxes, read
+// 0.998 "雁江镇关爱" and 0.949 "一老一小志愿服务活动" before mergeSplitLines, 0.978 "雁江镇关爱－一老一小志愿服务活动" with it
+// (the gap reads as a dash, punctuation the theme-banner rule ignores); the same for gaps of 65–85 px and turns of 30–50°.
+describe('PpOcrReader on a line split in two', () => {
+  it('reads both parts as one line', async () => {
+    const file = join(fixturesDir, 'text-banner-red.jpg');
+    const band = await sharp(file).extract({ left: 330, top: 140, width: 1270, height: 170 }).raw().toBuffer();
+    const cut = 522; // between 爱 and 一
+    const gap = 75;
+    const at = (x: number, y: number) => band.subarray((y * 1270 + x) * 3, (y * 1270 + x) * 3 + 3);
+    const [r, g, b] = at(cut, 35); // banner red above the characters
+    const part = (left: number, width: number) => sharp(band, { raw: { width: 1270, height: 170, channels: 3 } }).extract({ left, top: 0, width, height: 170 }).png().toBuffer();
+    const joined = await sharp({ create: { width: 1270 + gap, height: 170, channels: 3, background: { r: r!, g: g!, b: b! } } })
+      .composite([
+        { input: await part(0, cut), left: 0, top: 0 },
+        { input: await part(cut, 1270 - cut), left: cut + gap, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+    const image = await decodeRgb(sharp(await sharp(joined).rotate(40, { background: '#777777' }).png().toBuffer()).resize({ width: 900 }));
+    const reader = createTextReader('ppocr');
+    try {
+      const lines = await reader.read(image);
+      expect(lines.map((l) => l.text.replace(/[\s\p{P}\p{S}]/gu, ''))).toEqual(['雁江镇关爱一老一小志愿服务活动']);
+    } finally {
+      await reader.dispose?.();
+    }
+  });
+});

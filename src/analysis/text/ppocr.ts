@@ -379,6 +379,100 @@ function overlap(a: number, aLength: number, b: number, bLength: number): number
   return Math.min(a + aLength, b + bLength) - Math.max(a, b);
 }
 
+/** A split line's two parts are joined when their axes differ by at most this much (radians, ~6°). */
+const MERGE_MAX_ANGLE = (6 * Math.PI) / 180;
+/** … their thicknesses by at most this factor … */
+const MERGE_MAX_THICKNESS_RATIO = 1.3;
+/** … the second's centre lies within this many mean thicknesses of the first's axis … */
+const MERGE_MAX_OFFSET = 0.25;
+/** … and the gap between them along the axis is at most this many mean thicknesses (about a character). */
+const MERGE_MAX_GAP = 1;
+
+/** A rectangle in the frame of its text: unit vector along the text, length along it, thickness across it. */
+function textFrame(rect: RotatedRect): { vertical: boolean; tx: number; ty: number; length: number; thickness: number } {
+  const vertical = rect.height >= VERTICAL_RATIO * rect.width;
+  const c = Math.cos(rect.angle);
+  const s = Math.sin(rect.angle);
+  return vertical
+    ? { vertical, tx: -s, ty: c, length: rect.height, thickness: rect.width }
+    : { vertical, tx: c, ty: s, length: rect.width, thickness: rect.height };
+}
+
+/**
+ * Joins the parts of a line that detection split in two (at a comma, a wider space, a faint character): rectangles
+ * read the same way (both horizontal or both turned), at most 6° apart, of similar thickness (×1.3), the second
+ * centred on the first's axis (within a quarter of their thickness) and at most one thickness after its end.
+ * Chains join too (a line split in three). A joined line is the first part's rectangle stretched along its axis to
+ * the last part's end, as thick as the thickest part plus their offset across it; it takes the place of its first
+ * part in the list. A photo of a phone screen read "香港深圳抽血，" and "可邮寄" apart, and the second after the
+ * lines below it (the reading order goes by centres); joined, the line reads whole.
+ */
+export function mergeSplitLines(rects: readonly RotatedRect[]): RotatedRect[] {
+  const frames = rects.map(textFrame);
+  const parent = rects.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (let i = 0; i < rects.length; i++) {
+    const a = rects[i]!;
+    const fa = frames[i]!;
+    if (fa.length < fa.thickness) continue;
+    for (let j = 0; j < rects.length; j++) {
+      const b = rects[j]!;
+      const fb = frames[j]!;
+      if (i === j || fa.vertical !== fb.vertical || fb.length < fb.thickness) continue;
+      if (Math.max(fa.thickness, fb.thickness) > MERGE_MAX_THICKNESS_RATIO * Math.min(fa.thickness, fb.thickness)) continue;
+      if (Math.acos(Math.min(1, Math.abs(fa.tx * fb.tx + fa.ty * fb.ty))) > MERGE_MAX_ANGLE) continue;
+      const thickness = (fa.thickness + fb.thickness) / 2;
+      const dx = b.cx - a.cx;
+      const dy = b.cy - a.cy;
+      const along = dx * fa.tx + dy * fa.ty;
+      const gap = along - (fa.length + fb.length) / 2;
+      if (along <= 0 || Math.abs(dy * fa.tx - dx * fa.ty) > MERGE_MAX_OFFSET * thickness || gap > MERGE_MAX_GAP * thickness || gap < -thickness / 2) continue;
+      parent[find(j)] = find(i);
+    }
+  }
+  const groups = new Map<number, number[]>();
+  rects.forEach((_, i) => {
+    const root = find(i);
+    const members = groups.get(root);
+    if (members) members.push(i);
+    else groups.set(root, [i]);
+  });
+  const out: RotatedRect[] = [];
+  for (const members of groups.values()) {
+    if (members.length === 1) {
+      out.push(rects[members[0]!]!);
+      continue;
+    }
+    // Along and across the first part's axis: the span of every part's length and thickness.
+    const a = rects[members[0]!]!;
+    const { vertical, tx, ty } = frames[members[0]!]!;
+    let start = Infinity;
+    let end = -Infinity;
+    let low = Infinity;
+    let high = -Infinity;
+    let thickest = 0;
+    for (const m of members) {
+      const r = rects[m]!;
+      const f = frames[m]!;
+      const u = (r.cx - a.cx) * tx + (r.cy - a.cy) * ty;
+      const v = (r.cy - a.cy) * tx - (r.cx - a.cx) * ty;
+      start = Math.min(start, u - f.length / 2);
+      end = Math.max(end, u + f.length / 2);
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+      thickest = Math.max(thickest, f.thickness);
+    }
+    const u = (start + end) / 2;
+    const v = (low + high) / 2;
+    const cx = a.cx + u * tx - v * ty;
+    const cy = a.cy + u * ty + v * tx;
+    const length = end - start;
+    const thickness = thickest + high - low;
+    out.push(vertical ? { cx, cy, angle: a.angle, width: thickness, height: length } : { cx, cy, angle: a.angle, width: length, height: thickness });
+  }
+  return out;
+}
+
 /** Axis-aligned integer box around a rectangle, clipped to a width × height image; null when nothing is left. */
 export function boundingBox(rect: RotatedRect, width: number, height: number): Box | null {
   const corners = rectCorners(rect);
@@ -574,10 +668,11 @@ interface Models {
 
 /**
  * PP-OCRv4 (Chinese, mobile) on onnxruntime-node: DB text detection on the image shrunk to `detLongSide`,
- * then CTC recognition of each detected rotated box cropped from the full-resolution input (or from `source`, the
- * same picture at another resolution, typically the photo itself behind a resized working image). No direction
- * classifier: photos arrive EXIF-rotated, and on the 6 upright banner and sign lines measured it gave
- * p(180°) = 0.000 every time (1.000 on the same crops turned over), so it could only add time.
+ * then CTC recognition of each detected rotated box (a line detection split in two joined first: {@link mergeSplitLines})
+ * cropped from the full-resolution input (or from `source`, the same picture at another resolution, typically the
+ * photo itself behind a resized working image). No direction classifier: photos arrive EXIF-rotated, and on the 6
+ * upright banner and sign lines measured it gave p(180°) = 0.000 every time (1.000 on the same crops turned over),
+ * so it could only add time.
  * Sessions are created on first use and reused; call `dispose()` to release them.
  */
 export class PpOcrReader implements TextReader {
@@ -596,8 +691,7 @@ export class PpOcrReader implements TextReader {
     const { det, rec, keys } = await this.#load();
     const o = this.options;
     const found: { box: Box; rect: RotatedRect; fromSource: boolean }[] = [];
-    for (const detected of await detect(det, image, o)) {
-      const rect = scaleRect(detected.rect, 1 / detected.scaleX, 1 / detected.scaleY);
+    for (const rect of mergeSplitLines((await detect(det, image, o)).map((d) => scaleRect(d.rect, 1 / d.scaleX, 1 / d.scaleY)))) {
       const box = boundingBox(rect, image.width, image.height);
       if (!box) continue;
       // Read from the source unless `image` already has all the detail the recogniser can use: a shrunk copy lost
