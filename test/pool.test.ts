@@ -73,3 +73,28 @@ describe('ThreadPoolAnalyser: a photo on its own is split across two threads', (
     }
   }, 120_000);
 });
+
+describe('ThreadPoolAnalyser: a thread that dies', () => {
+  it('fails the photo it was working on, split or whole, and the pool carries on with new threads', async () => {
+    const pool = new ThreadPoolAnalyser({ threads: 2 });
+    const threads = () => (pool as unknown as { all: import('node:worker_threads').Worker[] }).all;
+    try {
+      const bytes = await readFile('fixtures/images/banner-pass.jpg');
+      const warm = await pool.analyse(bytes); // both threads up (split)
+      expect(threads()).toHaveLength(2);
+      // Split again, then kill the thread finding the faces while it works: the photo fails with the reason.
+      const dying = pool.analyse(bytes);
+      await new Promise((r) => setTimeout(r, 50));
+      await threads()[0]!.terminate();
+      await expect(dying).rejects.toThrow(/exited/);
+      // The other half's late answer is ignored; the next photos are analysed as before, the dead thread replaced.
+      const again = await pool.analyse(bytes);
+      expect(again.faces).toEqual(warm.faces);
+      expect(again.text).toEqual(warm.text);
+      expect(threads()).toHaveLength(2);
+      expect(pool.sent.split + pool.sent.whole).toBe(3); // the third split or not: the other half may still be running
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
+});
