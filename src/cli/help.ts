@@ -28,7 +28,7 @@ check 的选项:
   --lang zh|en           报告语言（默认 zh）
   --campaign <文件>      活动配置文件（默认 2023 年学雷锋志愿服务月通知）
   --ocr ppocr|tesseract  文字识别引擎（默认 ppocr）
-  --faces <引擎>         人脸检测引擎：ssd-onnx-tiled（默认）、ssd-onnx、ssd-tiled、ssd-whole
+  --faces <引擎>         人脸检测引擎：ssd-onnx-tiled（默认）、ssd-onnx、ssd-onnx-int8-tiled（int8，更快）、ssd-tiled、ssd-whole
   --jobs <N>             同时分析的照片数（默认 CPU 核数；少于核数时核平分给各张照片，如 --jobs 1 每张用全部核、内存约减半）
   --cache <目录>         缓存分析结果，未改动的照片不再重复分析
   --submitted-at <时间>  照片的提交时间，如 2023-03-26 或 2023-03-26T09:30:00+08:00；晚于通知的报送截止时间
@@ -139,7 +139,7 @@ Options of check:
   --lang zh|en           report language (default zh)
   --campaign <file>      campaign file (default: the 2023 Lei Feng month notice)
   --ocr ppocr|tesseract  text engine (default ppocr)
-  --faces <engine>       face engine: ssd-onnx-tiled (default), ssd-onnx, ssd-tiled, ssd-whole
+  --faces <engine>       face engine: ssd-onnx-tiled (default), ssd-onnx, ssd-onnx-int8-tiled (int8, faster), ssd-tiled, ssd-whole
   --jobs <N>             photos analysed at once (default: number of cores; fewer share the cores out, e.g. --jobs 1 uses every core per photo with about half the memory)
   --cache <dir>          keep analyses so unchanged photos are not analysed again
   --submitted-at <time>  when the photos were submitted, e.g. 2023-03-26 or 2023-03-26T09:30:00+08:00; after the

@@ -1,11 +1,12 @@
 // The SSD graph is built once into a cache file that every thread loads: same faces, rebuilt when damaged, in memory when unwritable.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ssdModel } from '../../src/analysis/faces/ssd-onnx-cache.ts';
-import { buildSsdOnnxModel } from '../../src/analysis/faces/ssd-onnx-graph.ts';
+import { buildSsdOnnxModel, SSD_GRAPH_VERSION } from '../../src/analysis/faces/ssd-onnx-graph.ts';
 import { SsdOnnxDetector } from '../../src/analysis/faces/ssd-onnx.ts';
 import { modelPath, packageDir } from '../../src/analysis/model-files.ts';
 import type { RgbImage } from '../../src/analysis/types.ts';
@@ -85,5 +86,24 @@ describe('ssdModel (graph file cache)', () => {
 
   it('rejects an empty cache directory name', () => {
     expect(() => new SsdOnnxDetector({ modelCacheDir: '' })).toThrow('Expected a directory or false for modelCacheDir but received ""');
+  });
+});
+
+describe('the graphs we build are recorded in models/manifest.json', () => {
+  it('builds, byte for byte, the float32 and int8 graphs whose size and sha256 the manifest lists', () => {
+    const recorded = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'models', 'manifest.json'), 'utf8')).built.files as Record<
+      string,
+      { precision: 'float32' | 'int8'; graphVersion: number; bytes: number; sha256: string }
+    >;
+    for (const entry of Object.values(recorded)) {
+      const bytes = entry.precision === 'float32' ? built.bytes : buildSsdOnnxModel({}, entry.precision).bytes;
+      expect({ precision: entry.precision, graphVersion: SSD_GRAPH_VERSION, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }).toEqual({
+        precision: entry.precision,
+        graphVersion: entry.graphVersion,
+        bytes: entry.bytes,
+        sha256: entry.sha256,
+      });
+    }
+    expect(Object.values(recorded).map((e) => e.precision).sort()).toEqual(['float32', 'int8']);
   });
 });

@@ -2,11 +2,11 @@
 //
 // Covers: ModelProto (ir_version, opset_import, producer_name, graph), GraphProto (node, name, initializer,
 // input, output), NodeProto (input, output, name, op_type, attribute), AttributeProto (int, float, ints, floats,
-// string), TensorProto (float32 / int64 initializers as raw_data) and ValueInfoProto with fixed or named dims.
+// string), TensorProto (float32 / int64 / int32 / int8 / uint8 initializers as raw_data) and ValueInfoProto with fixed or named dims.
 // Field numbers follow https://github.com/onnx/onnx/blob/main/onnx/onnx.proto.
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxDataType = { FLOAT: 1, INT64: 7 } as const;
+export const OnnxDataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 export type OnnxDataType = (typeof OnnxDataType)[keyof typeof OnnxDataType];
 
 /** Attribute values: a number is encoded as INT when it is an integer unless wrapped with `onnxFloat`. */
@@ -23,9 +23,11 @@ export interface OnnxNode {
 export interface OnnxInitializer {
   name: string;
   dims: number[];
-  /** Float32Array → FLOAT, BigInt64Array → INT64; stored little-endian as raw_data. */
-  data: Float32Array | BigInt64Array;
+  /** Float32Array → FLOAT, BigInt64Array → INT64, Int32Array → INT32, Int8Array → INT8, Uint8Array → UINT8; stored little-endian as raw_data. */
+  data: OnnxTensorData;
 }
+
+export type OnnxTensorData = Float32Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
 
 export interface OnnxValueInfo {
   name: string;
@@ -110,7 +112,7 @@ function encodeTensor(init: OnnxInitializer): ProtoWriter {
   }
   const w = new ProtoWriter();
   for (const d of init.dims) w.varint(1, d);
-  w.varint(2, init.data instanceof Float32Array ? OnnxDataType.FLOAT : OnnxDataType.INT64);
+  w.varint(2, dataTypeOf(init.data));
   w.string(8, init.name);
   w.bytes(9, littleEndianBytes(init.data));
   return w;
@@ -130,14 +132,23 @@ function encodeValueInfo(info: OnnxValueInfo): ProtoWriter {
   return new ProtoWriter().string(1, info.name).message(2, type);
 }
 
+function dataTypeOf(data: OnnxTensorData): OnnxDataType {
+  if (data instanceof Float32Array) return OnnxDataType.FLOAT;
+  if (data instanceof Int32Array) return OnnxDataType.INT32;
+  if (data instanceof Int8Array) return OnnxDataType.INT8;
+  if (data instanceof Uint8Array) return OnnxDataType.UINT8;
+  return OnnxDataType.INT64;
+}
+
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function littleEndianBytes(data: Float32Array | BigInt64Array): Uint8Array {
-  if (littleEndianHost) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+function littleEndianBytes(data: OnnxTensorData): Uint8Array {
+  if (littleEndianHost || data instanceof Int8Array || data instanceof Uint8Array) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const out = new Uint8Array(data.byteLength);
   const view = new DataView(out.buffer);
   if (data instanceof Float32Array) data.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  else data.forEach((v, i) => view.setBigInt64(i * 8, v, true));
+  else if (data instanceof Int32Array) data.forEach((v, i) => view.setInt32(i * 4, v, true));
+  else (data as BigInt64Array).forEach((v, i) => view.setBigInt64(i * 8, v, true));
   return out;
 }
 

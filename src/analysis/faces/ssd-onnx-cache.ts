@@ -10,7 +10,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmS
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { buildSsdOnnxModel, SSD_ANCHOR_COUNT, SSD_GRAPH_VERSION } from './ssd-onnx-graph.ts';
+import { buildSsdOnnxModel, SSD_ANCHOR_COUNT, SSD_GRAPH_VERSION, type SsdPrecision } from './ssd-onnx-graph.ts';
 
 /** Where the built graph is kept unless the caller says otherwise: `.cache/models/` in the project (git-ignored). */
 export const defaultSsdModelCacheDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache', 'models');
@@ -33,21 +33,22 @@ let warned = false;
 /**
  * The graph built from these weight files, as a file in `dir`: loaded when an intact copy is there, else built and
  * written. When `dir` cannot be written (read-only or full disk) the built bytes are returned instead, with a
- * one-time process warning: detection works the same, each thread just holds more memory.
+ * one-time process warning: detection works the same, each thread just holds more memory. The int8 graph is a
+ * separate file (`ssd-mobilenetv1-int8-<key>.onnx`, its key also names the precision).
  */
-export function ssdModel(dir: string, manifestPath: string, weightsPath: string): SsdModel {
+export function ssdModel(dir: string, manifestPath: string, weightsPath: string, precision: SsdPrecision = 'float32'): SsdModel {
   const key = createHash('sha256')
-    .update(`ssd-onnx-graph v${SSD_GRAPH_VERSION}\n`)
+    .update(`ssd-onnx-graph v${SSD_GRAPH_VERSION}${precision === 'float32' ? '' : ` ${precision}`}\n`)
     .update(readFileSync(manifestPath))
     .update(readFileSync(weightsPath))
     .digest('hex')
     .slice(0, 16);
-  const path = join(dir, `ssd-mobilenetv1-${key}.onnx`);
+  const path = join(dir, `ssd-mobilenetv1-${precision === 'float32' ? '' : `${precision}-`}${key}.onnx`);
   const sidecarPath = `${path}.json`;
   const cached = readCached(path, sidecarPath);
   if (cached) return cached;
 
-  const { bytes, anchors } = buildSsdOnnxModel({ manifestPath, weightsPath });
+  const { bytes, anchors } = buildSsdOnnxModel({ manifestPath, weightsPath }, precision);
   const sidecar: Sidecar = {
     sha256: createHash('sha256').update(bytes).digest('hex'),
     anchors: Buffer.from(anchors.buffer, anchors.byteOffset, anchors.byteLength).toString('base64'),

@@ -14,6 +14,7 @@ import {
   SSD_INPUT_NAME,
   SSD_INPUT_SIZE,
   SSD_SCORES_NAME,
+  type SsdPrecision,
   type SsdWeightFiles,
 } from './ssd-onnx-graph.ts';
 import { letterboxInput, selectBoxes } from './ssd-tensor-ops.ts';
@@ -34,6 +35,13 @@ export interface SsdOnnxOptions {
    * 38–50 ms on 2; two workers × 1 thread gave the best throughput).
    */
   intraOpNumThreads?: number;
+  /**
+   * 'int8': the graph quantised to int8 (QLinearConv; ssd-onnx-graph.ts), 2.2× faster per inference on a CPU with
+   * AVX-512 VNNI (23 vs 52 ms, one thread). Counts within ±1 face of 'float32' on the fixtures; on the labelled
+   * photos count error 10.7 vs 9.9 %, the same ≥ 20 decisions (30/30). Fused at the default graphOptimizationLevel
+   * 'all'. Default 'float32'.
+   */
+  precision?: SsdPrecision;
   /** onnxruntime graph optimisation. Default 'all' (fuses conv + batch norm + clip; 1.4–1.6× faster than 'extended'). */
   graphOptimizationLevel?: GraphOptimizationLevel;
   /** face-api weight files to build the graph from. Default: the checksummed files of models/manifest.json. */
@@ -54,11 +62,13 @@ export const ssdOnnxDefaults = Object.freeze({
   maxResults: 200,
   iouThreshold: 0.5,
   intraOpNumThreads: 1,
+  precision: 'float32' as SsdPrecision,
   graphOptimizationLevel: 'all' as GraphOptimizationLevel,
   modelCacheDir: defaultSsdModelCacheDir as string | false,
 });
 
 const OPTIMIZATION_LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'layout', 'all'];
+const PRECISIONS: readonly SsdPrecision[] = ['float32', 'int8'];
 
 interface Loaded {
   session: InferenceSession;
@@ -66,7 +76,7 @@ interface Loaded {
 }
 
 export class SsdOnnxDetector implements FaceDetector {
-  readonly name = 'ssd-onnx';
+  readonly name: string;
   readonly options: ResolvedSsdOnnxOptions;
   private loaded: Promise<Loaded> | undefined;
   /** The 3 MB input buffer, reused by the next call; concurrent calls allocate their own. */
@@ -74,6 +84,7 @@ export class SsdOnnxDetector implements FaceDetector {
 
   constructor(options: SsdOnnxOptions = {}) {
     this.options = Object.freeze(resolveOptions(options));
+    this.name = this.options.precision === 'int8' ? 'ssd-onnx-int8' : 'ssd-onnx';
   }
 
   /** Builds the graph and the session now (~0.5 s) rather than on the first detect(); idempotent. */
@@ -129,13 +140,13 @@ export class SsdOnnxDetector implements FaceDetector {
 }
 
 async function createSession(options: ResolvedSsdOnnxOptions): Promise<Loaded> {
-  const { weightFiles, modelCacheDir } = options;
+  const { weightFiles, modelCacheDir, precision } = options;
   let model: string | Uint8Array;
   let anchors: Float32Array;
-  if (modelCacheDir === false) ({ bytes: model, anchors } = buildSsdOnnxModel(weightFiles));
+  if (modelCacheDir === false) ({ bytes: model, anchors } = buildSsdOnnxModel(weightFiles, precision));
   else {
     const manifestPath = weightFiles.manifestPath ?? modelPath('ssd-weights-manifest');
-    ({ model, anchors } = ssdModel(modelCacheDir, manifestPath, weightFiles.weightsPath ?? modelPath('ssd-weights')));
+    ({ model, anchors } = ssdModel(modelCacheDir, manifestPath, weightFiles.weightsPath ?? modelPath('ssd-weights'), precision));
   }
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimizationLevel,
@@ -158,6 +169,7 @@ function resolveOptions(options: SsdOnnxOptions): ResolvedSsdOnnxOptions {
   expect(Number.isInteger(o.maxResults) && o.maxResults > 0, 'a positive integer', 'maxResults', o.maxResults);
   expect(typeof o.iouThreshold === 'number' && o.iouThreshold >= 0 && o.iouThreshold <= 1, 'a number in [0, 1]', 'iouThreshold', o.iouThreshold);
   expect(Number.isInteger(o.intraOpNumThreads) && o.intraOpNumThreads > 0, 'a positive integer', 'intraOpNumThreads', o.intraOpNumThreads);
+  expect(PRECISIONS.includes(o.precision), `one of ${PRECISIONS.join(', ')}`, 'precision', o.precision);
   expect(OPTIMIZATION_LEVELS.includes(o.graphOptimizationLevel), `one of ${OPTIMIZATION_LEVELS.join(', ')}`, 'graphOptimizationLevel', o.graphOptimizationLevel);
   expect(o.modelCacheDir === false || (typeof o.modelCacheDir === 'string' && o.modelCacheDir !== ''), 'a directory or false', 'modelCacheDir', o.modelCacheDir);
   return o;
