@@ -1,7 +1,8 @@
 // Unit tests of tile planning, cropping and duplicate merging for the tiled face detector, and of the SSD's NMS (no model).
 import { describe, expect, it } from 'vitest';
 import { ssdPostprocess } from '../src/analysis/faces/ssd-tfjs.ts';
-import { cropRgb, mergeFaces, planTiles, TiledFaceDetector } from '../src/analysis/faces/tiled.ts';
+import { cropRgb } from '../src/analysis/decode.ts';
+import { mergeFaces, planTiles, TiledFaceDetector } from '../src/analysis/faces/tiled.ts';
 import type { Box, Face, FaceDetector, RgbImage } from '../src/analysis/types.ts';
 
 const face = (x: number, y: number, width: number, height: number, score: number): Face => ({ box: { x, y, width, height }, score });

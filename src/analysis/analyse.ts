@@ -92,8 +92,8 @@ function scaleBox(box: Box, scale: number, width: number, height: number): Box {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 
-/** Milliseconds per stage, added up when a stage runs more than once (decode: the file, then the sharpness size). */
 type StageTimer = ReturnType<typeof stageTimer>;
+/** Milliseconds per stage, added up when a stage runs more than once (decode: the file, then the sharpness size). */
 function stageTimer() {
   const timings: Record<string, number> = {};
   const time = async <T>(stage: string, fn: () => Promise<T> | T): Promise<T> => {

@@ -181,15 +181,17 @@ export async function decodePhoto(bytes: Buffer, options: DecodeOptions = {}): P
   return { sha256, bytes: bytes.length, format, width, height, capturedAt, rgb, regions };
 }
 
-/** A copy of `box` of an image. */
-function cropRgb(image: RgbImage, box: Box): RgbImage {
-  const data = new Uint8Array(box.width * box.height * 3);
-  const row = box.width * 3;
-  for (let j = 0; j < box.height; j++) {
-    const start = ((box.y + j) * image.width + box.x) * 3;
-    data.set(image.data.subarray(start, start + row), j * row);
+/** Copies the pixels of `box` (inside the image) into a new RgbImage; the image itself when the box is all of it. */
+export function cropRgb(image: RgbImage, box: Box): RgbImage {
+  const { x, y, width, height } = box;
+  if (width === image.width && height === image.height) return image;
+  const data = new Uint8Array(width * height * 3);
+  const rowBytes = width * 3;
+  for (let row = 0; row < height; row++) {
+    const from = ((y + row) * image.width + x) * 3;
+    data.set(image.data.subarray(from, from + rowBytes), row * rowBytes);
   }
-  return { data, width: box.width, height: box.height };
+  return { data, width, height };
 }
 
 /** Width and height with the long side at `longSide`, keeping the aspect ratio; not enlarged unless `upscale`. */

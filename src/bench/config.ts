@@ -11,7 +11,7 @@ export interface BenchConfig {
   version: string;
   /** Worker threads of this configuration's pool (as the CLI and the queue worker run it). */
   threads: number;
-  /** Whether the pool splits a photo's text stage onto a second free thread (PoolOptions.split). */
+  /** Whether the pool finds a lone photo's faces on a second free thread (PoolOptions.split). */
   split: boolean;
   /** The face-api + tesseract.js baseline. */
   baseline: boolean;
@@ -60,7 +60,7 @@ export function benchConfigs(
   compare: readonly string[],
   threads: number,
   baseline = true,
-  pool: { ortThreads?: number; baselineThreads?: number } = {},
+  pool: { ortThreads?: number } = {},
 ): BenchConfig[] {
   const b: ReturnType<typeof parseBenchSpec> = base ? parseBenchSpec(base) : { options: {} };
   const baseOptions = resolveAnalyserOptions({ ...analyserDefaults, ortThreads: pool.ortThreads, ...b.options });
@@ -88,7 +88,7 @@ export function benchConfigs(
   }
   if (baseline) {
     const c = parseBenchSpec(baselineSpec);
-    add(make('baseline', resolveAnalyserOptions({ ...analyserDefaults, ...c.options }), pool.baselineThreads ?? threads, true, true));
+    add(make('baseline', resolveAnalyserOptions({ ...analyserDefaults, ...c.options }), threads, true, true));
   }
   return configs;
 }

@@ -1,6 +1,6 @@
 // Terminal view of a BenchRun (one column per configuration), or its JSON.
 import { table } from '../eval/render.ts';
-import type { Lang, Message } from '../i18n/messages.ts';
+import { format, type Lang, type Message } from '../i18n/messages.ts';
 import { describeConfig } from './config.ts';
 import { stageOrder, type BenchRun, type ConfigResult } from './run.ts';
 
@@ -64,10 +64,6 @@ const stageLabels = {
   rules: { zh: '规则', en: 'rules' },
 } satisfies Record<string, Message>;
 
-function fill(template: string, data: Record<string, unknown>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k] ?? ''));
-}
-
 const ms = (v: number | null) => (v === null ? '–' : v >= 100 ? String(Math.round(v)) : v.toFixed(v >= 10 ? 1 : 2));
 const sec = (v: number | null) => (v === null ? '–' : `${(v / 1000).toFixed(2)} s`);
 const mb = (v: number | null) => (v === null ? '–' : `${v} MB`);
@@ -80,17 +76,17 @@ export function renderBenchTable(run: BenchRun, lang: Lang = 'zh'): string {
   const cs = run.configs;
   const col = (i: number) => `[${i + 1}] ${cs[i]!.name}`;
   out.push(`photocheck bench — ${L(t.title)}`);
-  out.push(fill(L(run.photos.source === 'generated' ? t.photosGenerated : t.photosFolder), { count: run.photos.count, folder: run.photos.folder }));
-  out.push(fill(L(t.passes), { repeat: run.repeat }));
+  out.push(format(L(run.photos.source === 'generated' ? t.photosGenerated : t.photosFolder), { count: run.photos.count, folder: run.photos.folder }, lang));
+  out.push(format(L(t.passes), { repeat: run.repeat }, lang));
   out.push(
-    fill(L(t.machine), {
+    format(L(t.machine), {
       cpus: run.machine.cpus,
       model: run.machine.cpuModel.trim(),
       mem: Math.round(run.machine.totalMemMb / 1024),
       node: run.machine.node,
       start: run.loadavg.start.join(' '),
       end: run.loadavg.end.join(' '),
-    }),
+    }, lang),
   );
   out.push('', `■ ${L(t.configs)}`);
   cs.forEach((c, i) => out.push(`  ${col(i)}: ${describeConfig({ ...c, baseline: c.baseline })}  (${c.version})`));
@@ -118,11 +114,11 @@ export function renderBenchTable(run: BenchRun, lang: Lang = 'zh'): string {
     if (c.errors.length) out.push(`  [${i + 1}] ${L(t.errors)}: ${c.errors.join('; ')}`);
   }
 
-  out.push('', fill(L(t.target), { ms: run.targets.perPhotoMs, mb: run.targets.peakRssMb }));
+  out.push('', format(L(t.target), { ms: run.targets.perPhotoMs, mb: run.targets.peakRssMb }, lang));
   cs.forEach((c, i) => {
     if (c.baseline) return;
     out.push(
-      fill(L(t.targetLine), {
+      format(L(t.targetLine), {
         i: i + 1,
         tp: sec(c.throughputMsPerPhoto),
         tpOk: ok(c.throughputMsPerPhoto, run.targets.perPhotoMs),
@@ -130,10 +126,10 @@ export function renderBenchTable(run: BenchRun, lang: Lang = 'zh'): string {
         latOk: ok(c.aloneMs.median, run.targets.perPhotoMs),
         peak: mb(c.memory.peakRssMb),
         peakOk: ok(c.memory.peakRssMb, run.targets.peakRssMb),
-      }),
+      }, lang),
     );
   });
-  if (run.baselineRatio) out.push('', fill(L(t.ratio), { tp: run.baselineRatio.throughput?.toFixed(2) ?? '–', lat: run.baselineRatio.latency?.toFixed(2) ?? '–' }));
+  if (run.baselineRatio) out.push('', format(L(t.ratio), { tp: run.baselineRatio.throughput?.toFixed(2) ?? '–', lat: run.baselineRatio.latency?.toFixed(2) ?? '–' }, lang));
   out.push('', L(t.notes));
   return `${out.join('\n')}\n`;
 }

@@ -159,7 +159,7 @@ export async function writeReport(
  * Evidence pictures for the HTML report, from the photos on disk: the checked file is read again (and used
  * only if its content is unchanged) and drawn at 1024 px, small enough to e-mail the report.
  */
-export function evidenceFromDisk(items: PhotoItem[], lang: Lang): (photo: PhotoResult) => Promise<Buffer | null> {
+function evidenceFromDisk(items: PhotoItem[], lang: Lang): (photo: PhotoResult) => Promise<Buffer | null> {
   return async (photo) => {
     if (!photo.image) return null;
     for (const item of items.filter((i) => i.file === photo.file)) {

@@ -48,6 +48,25 @@ export function matchOf(
 }
 
 /**
+ * The look-alikes `near` finds for a photo's hash and for its mirror's, each at its nearest: probed direct first,
+ * a mirrored hit replaces a direct one only when strictly nearer (so direct wins ties). In first-found order.
+ */
+export function nearest<K>(
+  analysis: Pick<Analysis, 'phash' | 'phashMirrored'>,
+  near: (hash: string) => Iterable<{ key: K; distance: number }>,
+): Map<K, { distance: number; mirrored: boolean }> {
+  const best = new Map<K, { distance: number; mirrored: boolean }>();
+  for (const [hash, mirrored] of [[analysis.phash, false], [analysis.phashMirrored, true]] as const) {
+    if (!hash) continue;
+    for (const n of near(hash)) {
+      const seen = best.get(n.key);
+      if (!seen || n.distance < seen.distance) best.set(n.key, { distance: n.distance, mirrored });
+    }
+  }
+  return best;
+}
+
+/**
  * Every photo's look-alikes within `radius` among the others of one batch (all submitted at once, so each
  * occurrence of a pair links to the other). Photos without a hash (analyses before pipeline a2) match nothing.
  */
@@ -55,16 +74,7 @@ export function batchDuplicates(photos: Occurrence[], radius: number): Duplicate
   const index = new HashIndex<number>();
   photos.forEach((p, i) => p.analysis.phash && index.add(p.analysis.phash, i));
   return photos.map((p, i) => {
-    const best = new Map<number, { distance: number; mirrored: boolean }>();
-    const probe = (hash: string | undefined, mirrored: boolean) => {
-      if (!hash) return;
-      for (const n of index.near(hash, radius)) {
-        const seen = best.get(n.item);
-        if (n.item !== i && (!seen || n.distance < seen.distance)) best.set(n.item, { distance: n.distance, mirrored });
-      }
-    };
-    probe(p.analysis.phash, false);
-    probe(p.analysis.phashMirrored, true);
+    const best = nearest(p.analysis, (hash) => index.near(hash, radius).filter((n) => n.item !== i).map((n) => ({ key: n.item, distance: n.distance })));
     return [...best].sort((a, b) => a[1].distance - b[1].distance).map(([j, b]) => matchOf(p, photos[j]!, b.distance, b.mirrored));
   });
 }

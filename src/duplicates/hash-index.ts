@@ -8,7 +8,7 @@
 // r = 8, 0.01 % at r = 3), never all. The same bands, as 4-hex-digit strings, index the SQLite table (src/store/duplicates.ts).
 import { hammingDistance } from '../analysis/phash.ts';
 
-export const BANDS = 4;
+const BANDS = 4;
 const BAND_BITS = 16;
 
 /** The 4 bands of a 16-hex-digit hash, each as 4 hex digits. */

@@ -164,7 +164,7 @@ export function readVestText(s: string): { label: VestLabel; note: string | null
   return m ? { label: m[1] as VestLabel, note: m[2]?.trim() || null } : null;
 }
 
-export function vestsLabel(file: string, labels: Json, expected: Json): VestsLabel | null {
+function vestsLabel(file: string, labels: Json, expected: Json): VestsLabel | null {
   const v = expected.red_vests;
   if (v === undefined || v === null) return null;
   const read = typeof v === 'string' ? readVestText(v) : null;

@@ -1,5 +1,5 @@
 // Terminal view of an EvalRun: a summary with one column per configuration, then per-photo tables per rule; or JSON.
-import type { Lang, Message } from '../i18n/messages.ts';
+import { format, type Lang, type Message } from '../i18n/messages.ts';
 import { ruleStatuses, vestLabels, type DecisionTally, type Outcome } from './metrics.ts';
 import type { ConfigRun, EvalRun } from './run.ts';
 import type { CountSummary, PhotoEval, TextSummary } from './score.ts';
@@ -115,10 +115,6 @@ export function table(head: string[], rows: string[][], indent = '  '): string[]
   return [line(head), indent + widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
-function fill(template: string, data: Record<string, unknown>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k] ?? ''));
-}
-
 const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(digits)}%`);
 const acc = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(2));
 const signedPct = (v: number | null) => (v === null ? '–' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(0)}%`);
@@ -150,12 +146,12 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
   out.push(`photocheck eval — ${t.title[lang]}`);
   out.push(`${t.folder[lang]}: ${run.folder}   ${t.labels[lang]}: ${run.labelsFile}   ${t.campaign[lang]}: ${run.campaign.id} (${run.campaign.version})`);
   out.push(
-    fill(t.photos[lang], {
+    format(t.photos[lang], {
       labelled: run.photos.labelled,
       evaluated: run.photos.evaluated,
       missing: run.photos.missing.length,
       unlabelled: run.photos.unlabelled.length,
-    }),
+    }, lang),
   );
   if (run.photos.missing.length) out.push(`${t.missing[lang]}${run.photos.missing.join(', ')}`);
   out.push('', `■ ${t.configs[lang]}`);
@@ -172,15 +168,15 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
   const row = (label: string, cell: (c: ConfigRun['summary']) => string) => [label, ...s.map(cell)];
   const cats = (pick: (c: ConfigRun['summary']) => Record<string, unknown>) => [...new Set(s.flatMap((c) => Object.keys(pick(c))))].sort();
   const rows: string[][] = [
-    row(fill(t.decision[lang], { min }), (c) => decided(c.participants)),
+    row(format(t.decision[lang], { min }, lang), (c) => decided(c.participants)),
     row(t.decisionDetail[lang], (c) => `${c.participants.falsePositive}/${c.participants.falseNegative} · ${c.participants.review} · ${c.participants.ambiguous}`),
-    row(fill(t.countErr[lang], { lo, hi }), (c) => count(c.faces)),
+    row(format(t.countErr[lang], { lo, hi }, lang), (c) => count(c.faces)),
     row(t.countBias[lang], (c) => signedPct(c.faces.meanSigned)),
-    ...cats((c) => c.faces.byCategory).map((cat) => row(fill(t.countCat[lang], { cat }), (c) => (c.faces.byCategory[cat] ? count(c.faces.byCategory[cat]) : '–'))),
+    ...cats((c) => c.faces.byCategory).map((cat) => row(format(t.countCat[lang], { cat }, lang), (c) => (c.faces.byCategory[cat] ? count(c.faces.byCategory[cat]) : '–'))),
     row(t.countHand[lang], (c) => count(c.faces.handCounted)),
     row(t.textAcc[lang], (c) => (c.text.n ? `${acc(c.text.joined)} (n=${c.text.n})` : '–')),
     row(t.textAccLine[lang], (c) => acc(c.text.perLine)),
-    ...cats((c) => c.text.byCategory).map((cat) => row(fill(t.textCat[lang], { cat }), (c) => textCell(c.text.byCategory[cat]))),
+    ...cats((c) => c.text.byCategory).map((cat) => row(format(t.textCat[lang], { cat }, lang), (c) => textCell(c.text.byCategory[cat]))),
     row(t.textExact[lang], (c) => `${c.text.exactLines}/${c.text.lines}`),
     row(t.sharp[lang], (c) => decided(c.sharpness)),
     row(t.sharpDetail[lang], (c) => `${c.sharpness.falsePositive}/${c.sharpness.falseNegative} · ${c.sharpness.review} · ${c.sharpness.ambiguous}`),
@@ -190,7 +186,7 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
     row(t.uniform[lang], (c) => decided(c.uniform)),
     row(t.uniformDetail[lang], (c) => `${c.uniform.falsePositive}/${c.uniform.falseNegative} · ${c.uniform.review} · ${c.uniform.ambiguous}`),
     ...vestLabels.map((label) =>
-      row(fill(t.uniformRow[lang], { label }), (c) => ruleStatuses.map((st) => c.uniform.confusion[label][st]).join('/')),
+      row(format(t.uniformRow[lang], { label }, lang), (c) => ruleStatuses.map((st) => c.uniform.confusion[label][st]).join('/')),
     ),
     row(t.time[lang], (c) => (c.meanAnalysisMs === null ? '–' : `${(c.meanAnalysisMs / 1000).toFixed(2)} s`)),
   ];
@@ -204,7 +200,7 @@ export function renderEvalTable(run: EvalRun, lang: Lang = 'zh'): string {
   const people = photoRows((p) => (p.faces || p.participants ? p : null));
   if (people.length) {
     const expectedText = (p: PhotoEval) =>
-      p.participants ? fill(t[p.participants.expected][lang], { min }) : '';
+      p.participants ? format(t[p.participants.expected][lang], { min }, lang) : '';
     const rowsP = people.map(({ file, each }) => {
       const first = each.find((x) => x)!;
       const f = first.faces!;

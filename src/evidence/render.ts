@@ -4,7 +4,8 @@ import type { Box } from '../analysis/types.ts';
 import type { PhotoResult } from '../check/check-photo.ts';
 import type { Lang, Message } from '../i18n/messages.ts';
 import { labels } from '../report/table.ts';
-import { esc, fontFamily, hasCjkFont, textWidth, wrap } from './svg-text.ts';
+import { escapeMarkup } from '../util/escape.ts';
+import { fontFamily, hasCjkFont, textWidth, wrap } from './svg-text.ts';
 
 export interface EvidenceOptions {
   /** Long side of the picture in px (the caption band below adds to its height); never enlarged. Default 1280. */
@@ -14,7 +15,7 @@ export interface EvidenceOptions {
 }
 
 /** Status colours, shared by the caption's pills and the banner's label. */
-export const statusColours = { pass: '#1a7f37', review: '#b35900', fail: '#cf222e', error: '#57606a' } as const;
+const statusColours = { pass: '#1a7f37', review: '#b35900', fail: '#cf222e', error: '#57606a' } as const;
 const colours = { face: '#00e5ff', uniform: '#ffd400', banner: '#39ff14', text: '#ffffff', ink: '#1f2328', muted: '#57606a' };
 
 const words = {
@@ -51,7 +52,7 @@ export async function renderEvidence(bytes: Buffer, result: PhotoResult, opts: E
   const fontSize = Math.max(13, Math.min(26, Math.round(width / 56)));
   const caption = captionSvg(result, lang, width, fontSize);
   const overlay = result.image ? marksSvg(result, width / result.image.width, height / result.image.height, fontSize, cjk) : '';
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + caption.height}" font-family="${esc(fontFamily)}">${overlay}<g transform="translate(0 ${height})">${caption.svg}</g></svg>`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + caption.height}" font-family="${escapeMarkup(fontFamily)}">${overlay}<g transform="translate(0 ${height})">${caption.svg}</g></svg>`;
 
   return input()
     .resize(width, height, { fit: 'fill' })
@@ -109,7 +110,7 @@ function label(b: { x: number; y: number; w: number; h: number }, text: string, 
   const y = b.y - h >= 0 ? b.y - h : b.y;
   return (
     `<rect x="${b.x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h}" fill="${bg}"/>` +
-    `<text x="${(b.x + pad).toFixed(1)}" y="${(y + size * 1.02).toFixed(1)}" font-size="${size}" font-weight="700" fill="${fg}">${esc(text)}</text>`
+    `<text x="${(b.x + pad).toFixed(1)}" y="${(y + size * 1.02).toFixed(1)}" font-size="${size}" font-weight="700" fill="${fg}">${escapeMarkup(text)}</text>`
   );
 }
 
@@ -124,11 +125,11 @@ function captionSvg(result: PhotoResult, lang: Lang, width: number, fontSize: nu
     const text = labels.verdict[status][lang];
     const w = textWidth(text, size) + size * 0.6;
     out.push(`<rect x="${x}" y="${(y + lineH * 0.08).toFixed(1)}" width="${w.toFixed(1)}" height="${(size * 1.2).toFixed(1)}" rx="${size * 0.25}" fill="${statusColours[status]}"/>`);
-    out.push(`<text x="${(x + size * 0.3).toFixed(1)}" y="${(y + size * 1.0).toFixed(1)}" font-size="${size}" font-weight="700" fill="#ffffff">${esc(text)}</text>`);
+    out.push(`<text x="${(x + size * 0.3).toFixed(1)}" y="${(y + size * 1.0).toFixed(1)}" font-size="${size}" font-weight="700" fill="#ffffff">${escapeMarkup(text)}</text>`);
     return x + w + size * 0.4;
   };
   const text = (x: number, s: string, size: number, fill: string, weight = 400) =>
-    out.push(`<text x="${x.toFixed(1)}" y="${(y + size * 1.0).toFixed(1)}" font-size="${size}" font-weight="${weight}" fill="${fill}">${esc(s)}</text>`);
+    out.push(`<text x="${x.toFixed(1)}" y="${(y + size * 1.0).toFixed(1)}" font-size="${size}" font-weight="${weight}" fill="${fill}">${escapeMarkup(s)}</text>`);
 
   // Verdict line.
   const people = result.verdict === 'error' ? '' : `　${labels.people[lang]} ${result.people.count}`;

@@ -1,9 +1,5 @@
-// Text in SVG overlays for evidence pictures: escaping, width estimates, line wrapping, and whether a CJK font is installed.
+// Text in SVG overlays for evidence pictures: width estimates, line wrapping, and whether a CJK font is installed.
 import { execFileSync } from 'node:child_process';
-import { escapeMarkup } from '../util/escape.ts';
-
-/** Escapes text for SVG content and attribute values. */
-export const esc = escapeMarkup;
 
 /** Wide (CJK, full-width) characters take 1 em; others at most about 0.55 em in Noto Sans CJK (measured ≈ 0.47 on average). */
 const wide = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;

@@ -29,7 +29,7 @@ export interface ResultCollectorOptions {
   logger?: Logger;
 }
 
-export const resultCollectorDefaults = Object.freeze({ interval: 500, keepStored: 5_000 });
+const resultCollectorDefaults = Object.freeze({ interval: 500, keepStored: 5_000 });
 
 /** A job's result crosses a process boundary: checked before it goes into SQLite. */
 const outcome = z.discriminatedUnion('status', [
@@ -45,7 +45,7 @@ const outcome = z.discriminatedUnion('status', [
 type AnalysisJob = Job<JobPayloads[JobName], JobResults[JobName], JobName>;
 
 /** The record a finished job leaves: its result when it completed, `failed` with the reason when it failed for good. */
-export function recordOf(job: AnalysisJob, state: 'completed' | 'failed'): AnalysisRecord {
+function recordOf(job: AnalysisJob, state: 'completed' | 'failed'): AnalysisRecord {
   const durationMs = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
   if (state === 'failed') return { status: 'failed', error: { reason: job.failedReason || 'failed' }, worker: null, durationMs };
   const r = outcome.safeParse(job.returnvalue);

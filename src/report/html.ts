@@ -21,8 +21,7 @@ const words = {
   deadline: { zh: '报送截止', en: 'Deadline' },
 } satisfies Record<string, Message>;
 
-const esc = escapeMarkup;
-const pill = (tone: Tone, text: string) => `<span class="pill ${tone}">${esc(text)}</span>`;
+const pill = (tone: Tone, text: string) => `<span class="pill ${tone}">${escapeMarkup(text)}</span>`;
 
 /**
  * The report as one HTML file to e-mail or open anywhere: Chinese (or English) text, the overview of units ×
@@ -33,18 +32,18 @@ export async function renderHtmlReport(report: Report, opts: HtmlReportOptions):
   const { lang } = opts;
   const title = `${report.campaign.title[lang]} — ${labels.report[lang]}`;
   const body: string[] = [];
-  body.push(`<header><h1>${esc(report.campaign.title[lang])}</h1><p class="meta">${esc(labels.report[lang])} · ${esc(labels.generated[lang])} ${esc(time(report.generatedAt))}${report.campaign.deadline ? ` · ${esc(words.deadline[lang])} ${esc(time(report.campaign.deadline))}` : ''}</p></header>`);
-  if (report.units.length === 0) body.push(`<p>${esc(labels.noUnits[lang])}</p>`);
+  body.push(`<header><h1>${escapeMarkup(report.campaign.title[lang])}</h1><p class="meta">${escapeMarkup(labels.report[lang])} · ${escapeMarkup(labels.generated[lang])} ${escapeMarkup(time(report.generatedAt))}${report.campaign.deadline ? ` · ${escapeMarkup(words.deadline[lang])} ${escapeMarkup(time(report.campaign.deadline))}` : ''}</p></header>`);
+  if (report.units.length === 0) body.push(`<p>${escapeMarkup(labels.noUnits[lang])}</p>`);
   if (report.units.length > 1 || report.units.some((u) => u.activities.some((a) => a.submission))) body.push(overview(report, lang));
   const items = report.reviewItems ?? [];
-  if (items.length > 0) body.push(`<section class="note"><h2>${esc(words.reviewItems[lang])}</h2><ul>${items.map((m) => `<li>${esc(m[lang])}</li>`).join('')}</ul></section>`);
+  if (items.length > 0) body.push(`<section class="note"><h2>${escapeMarkup(words.reviewItems[lang])}</h2><ul>${items.map((m) => `<li>${escapeMarkup(m[lang])}</li>`).join('')}</ul></section>`);
   for (const u of report.units) body.push(await unitSection(u, opts));
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
+<title>${escapeMarkup(title)}</title>
 <style>${css}</style>
 </head>
 <body>
@@ -56,18 +55,18 @@ ${body.join('\n')}
 
 function overview(report: Report, lang: Lang): string {
   const t = overviewTable(report, lang);
-  const head = t.columns.map((c) => `<th>${esc(c.header)}</th>`).join('');
-  const rows = t.rows.map((r) => `<tr>${r.values.map((v, i) => (i === 0 ? `<th>${esc(String(v))}</th>` : `<td class="${r.tones[i] ?? ''}">${esc(String(v))}</td>`)).join('')}</tr>`);
-  return `<section><h2>${esc(words.overview[lang])}</h2><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+  const head = t.columns.map((c) => `<th>${escapeMarkup(c.header)}</th>`).join('');
+  const rows = t.rows.map((r) => `<tr>${r.values.map((v, i) => (i === 0 ? `<th>${escapeMarkup(String(v))}</th>` : `<td class="${r.tones[i] ?? ''}">${escapeMarkup(String(v))}</td>`)).join('')}</tr>`);
+  return `<section><h2>${escapeMarkup(words.overview[lang])}</h2><div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
 async function unitSection(u: UnitReport, opts: HtmlReportOptions): Promise<string> {
   const { lang } = opts;
-  const out = [`<section class="unit"><h2>${esc(u.unit.name[lang])}</h2><p class="meta">${esc(format(labels.summary[lang], { ...u.summary }, lang))}</p>`];
+  const out = [`<section class="unit"><h2>${escapeMarkup(u.unit.name[lang])}</h2><p class="meta">${escapeMarkup(format(labels.summary[lang], { ...u.summary }, lang))}</p>`];
   for (const a of u.activities.filter((x) => x.status !== 'missing' || x.submission)) {
     const late = activityLate(a) ? ` ${pill('late', tableWords.late[lang])}` : '';
-    const version = a.submission ? ` · ${esc(format(labels.version[lang], { version: a.submission.version }, lang))}` : '';
-    out.push(`<section class="activity"><h3>${esc(activityHeader(a.activity, lang))}${a.responsible ? '' : ` <small>${esc(labels.notResponsible[lang])}</small>`}</h3>`);
+    const version = a.submission ? ` · ${escapeMarkup(format(labels.version[lang], { version: a.submission.version }, lang))}` : '';
+    out.push(`<section class="activity"><h3>${escapeMarkup(activityHeader(a.activity, lang))}${a.responsible ? '' : ` <small>${escapeMarkup(labels.notResponsible[lang])}</small>`}</h3>`);
     out.push(`<p class="meta">${pill(a.status, labels.activityStatus[a.status][lang])}${late}${version}</p>`);
     const changes = changesList(a, lang);
     if (changes) out.push(changes);
@@ -76,7 +75,7 @@ async function unitSection(u: UnitReport, opts: HtmlReportOptions): Promise<stri
   }
   const missing = u.activities.filter((a) => a.status === 'missing' && !a.submission);
   if (missing.length > 0) {
-    out.push(`<p class="missing">${pill('missing', tableWords.status.missing[lang])} ${missing.map((a) => esc(activityHeader(a.activity, lang))).join(lang === 'zh' ? '；' : '; ')}</p>`);
+    out.push(`<p class="missing">${pill('missing', tableWords.status.missing[lang])} ${missing.map((a) => escapeMarkup(activityHeader(a.activity, lang))).join(lang === 'zh' ? '；' : '; ')}</p>`);
   }
   out.push('</section>');
   return out.join('\n');
@@ -85,18 +84,18 @@ async function unitSection(u: UnitReport, opts: HtmlReportOptions): Promise<stri
 async function photoCard(p: PhotoResult, opts: HtmlReportOptions): Promise<string> {
   const { lang } = opts;
   const colon = lang === 'zh' ? '：' : ': ';
-  const people = p.verdict === 'error' ? '' : ` <span class="meta">${esc(labels.people[lang])} ${p.people.count}</span>`;
-  const out = [`<article class="photo ${p.verdict}"><h4>${pill(p.verdict, labels.verdict[p.verdict][lang])} <span class="file">${esc(p.file)}</span>${people}</h4>`];
+  const people = p.verdict === 'error' ? '' : ` <span class="meta">${escapeMarkup(labels.people[lang])} ${p.people.count}</span>`;
+  const out = [`<article class="photo ${p.verdict}"><h4>${pill(p.verdict, labels.verdict[p.verdict][lang])} <span class="file">${escapeMarkup(p.file)}</span>${people}</h4>`];
   const jpeg = opts.evidence ? await opts.evidence(p) : null;
-  if (jpeg) out.push(`<img src="data:image/jpeg;base64,${jpeg.toString('base64')}" alt="${esc(format(words.picture[lang], { file: p.file }))}">`);
+  if (jpeg) out.push(`<img src="data:image/jpeg;base64,${jpeg.toString('base64')}" alt="${escapeMarkup(format(words.picture[lang], { file: p.file }))}">`);
   if (p.review) {
     const auto = `${words.auto[lang]} ${labels.verdict[p.autoVerdict][lang]}`;
-    out.push(`<p class="review">${pill(p.review.decision, words.reviewed[lang])} ${esc(labels.verdict[p.review.decision][lang])}${p.review.note ? esc(colon + p.review.note) : ''} <span class="meta">(${esc(auto)} · ${esc(p.review.by)} · ${esc(time(p.review.at))})</span></p>`);
+    out.push(`<p class="review">${pill(p.review.decision, words.reviewed[lang])} ${escapeMarkup(labels.verdict[p.review.decision][lang])}${p.review.note ? escapeMarkup(colon + p.review.note) : ''} <span class="meta">(${escapeMarkup(auto)} · ${escapeMarkup(p.review.by)} · ${escapeMarkup(time(p.review.at))})</span></p>`);
   }
-  const rows = p.error ? [`<li>${pill('error', labels.verdict.error[lang])} ${esc(p.error.message[lang])}</li>`] : [];
+  const rows = p.error ? [`<li>${pill('error', labels.verdict.error[lang])} ${escapeMarkup(p.error.message[lang])}</li>`] : [];
   for (const r of p.rules) {
-    const fix = r.fix ? `<div class="fix">→ ${esc(labels.fix[lang] + colon + r.fix[lang])}</div>` : '';
-    rows.push(`<li>${pill(r.status, labels.verdict[r.status][lang])} <b>${esc(r.title[lang])}</b>${esc(colon)}${esc(r.message[lang])}${fix}</li>`);
+    const fix = r.fix ? `<div class="fix">→ ${escapeMarkup(labels.fix[lang] + colon + r.fix[lang])}</div>` : '';
+    rows.push(`<li>${pill(r.status, labels.verdict[r.status][lang])} <b>${escapeMarkup(r.title[lang])}</b>${escapeMarkup(colon)}${escapeMarkup(r.message[lang])}${fix}</li>`);
   }
   out.push(`<ul class="rules">${rows.join('')}</ul></article>`);
   return out.join('\n');
@@ -105,9 +104,9 @@ async function photoCard(p: PhotoResult, opts: HtmlReportOptions): Promise<strin
 function changesList(a: ActivityReport, lang: Lang): string | null {
   if (!a.changes) return null;
   const kinds = (['newlyPassing', 'stillFailing', 'newlyFailing', 'removed'] as const).filter((k) => a.changes![k].length > 0);
-  const items = kinds.map((k) => `<li><b>${esc(labels[k][lang])}</b> ${a.changes![k].map((c) => esc(c.file)).join(lang === 'zh' ? '、' : ', ')}</li>`);
-  const head = esc(format(labels.changes[lang], { sinceVersion: a.changes.sinceVersion }, lang));
-  return `<div class="changes">${head}${lang === 'zh' ? '：' : ': '}${items.length ? `<ul>${items.join('')}</ul>` : esc(labels.noChange[lang])}</div>`;
+  const items = kinds.map((k) => `<li><b>${escapeMarkup(labels[k][lang])}</b> ${a.changes![k].map((c) => escapeMarkup(c.file)).join(lang === 'zh' ? '、' : ', ')}</li>`);
+  const head = escapeMarkup(format(labels.changes[lang], { sinceVersion: a.changes.sinceVersion }, lang));
+  return `<div class="changes">${head}${lang === 'zh' ? '：' : ': '}${items.length ? `<ul>${items.join('')}</ul>` : escapeMarkup(labels.noChange[lang])}</div>`;
 }
 
 /** `2026-11-29T08:00:00.000Z` → `2026-11-29 08:00 UTC`, `2023-03-25T00:00:00+08:00` → `2023-03-25 00:00 UTC+08:00`. */

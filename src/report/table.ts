@@ -1,5 +1,5 @@
 // Terminal view of a Report: per unit, per activity, each photo's verdict with the reason and the fix for every failed rule.
-import type { Lang, Message } from '../i18n/messages.ts';
+import { format, type Lang, type Message } from '../i18n/messages.ts';
 import { localTime } from '../campaign/deadline.ts';
 import type { PhotoResult } from '../check/check-photo.ts';
 import type { ActivityReport, Report } from './report.ts';
@@ -49,24 +49,20 @@ export const labels = {
 const colon = { zh: '：', en: ': ' } as const;
 const marks = { pass: '✓', fail: '✗', review: '?', error: '!' } as const;
 
-function fill(template: string, data: Record<string, unknown>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(data[k] ?? ''));
-}
-
 export function renderTable(report: Report, lang: Lang = 'zh'): string {
   const out: string[] = [];
   out.push(`${report.campaign.title[lang]} — ${labels.report[lang]}`);
   out.push(`${labels.generated[lang]}: ${report.generatedAt}`);
   const time = (iso: string) => localTime(iso, report.campaign);
-  const submitted = report.submittedAt === undefined ? '' : `${lang === 'zh' ? '；' : '; '}${report.submittedAt ? fill(labels.submittedAt[lang], { submittedAt: time(report.submittedAt) }) : labels.submittedUnknown[lang]}`;
-  out.push(`${fill(labels.deadline[lang], { deadline: time(report.campaign.deadline) })}${submitted}`);
+  const submitted = report.submittedAt === undefined ? '' : `${lang === 'zh' ? '；' : '; '}${report.submittedAt ? format(labels.submittedAt[lang], { submittedAt: time(report.submittedAt) }, lang) : labels.submittedUnknown[lang]}`;
+  out.push(`${format(labels.deadline[lang], { deadline: time(report.campaign.deadline) }, lang)}${submitted}`);
   if (report.reviewItems.length > 0) {
     out.push(labels.reviewItems[lang], ...report.reviewItems.map((item, i) => `  ${i + 1}. ${item[lang]}`));
   }
   if (report.units.length === 0) out.push('', labels.noUnits[lang]);
   for (const u of report.units) {
     const late = u.late ? (lang === 'zh' ? `【${labels.late.zh}】` : ` [${labels.late.en}]`) : '';
-    out.push('', `■ ${u.unit.name[lang]}${late}   ${fill(labels.summary[lang], u.summary)}`);
+    out.push('', `■ ${u.unit.name[lang]}${late}   ${format(labels.summary[lang], u.summary, lang)}`);
     const missing = u.activities.filter((a) => a.status === 'missing');
     for (const a of u.activities.filter((x) => x.status !== 'missing')) {
       const head = `${labels.activity[lang]}${lang === 'zh' ? a.activity.id : ` ${a.activity.number}`} ${a.activity.name[lang]}`;
@@ -97,9 +93,9 @@ export function renderTable(report: Report, lang: Lang = 'zh'): string {
 /** `（第 2 版，逾期，1 张待检查）`: the version (service reports), lateness and pending photos of an activity. */
 function submissionNote(a: ActivityReport, lang: Lang): string {
   const parts: string[] = [];
-  if (a.submission) parts.push(fill(labels.version[lang], { ...a.submission }));
+  if (a.submission) parts.push(format(labels.version[lang], { ...a.submission }, lang));
   if (a.late) parts.push(labels.late[lang]);
-  if (a.submission && a.submission.pending > 0) parts.push(fill(labels.pending[lang], { ...a.submission }));
+  if (a.submission && a.submission.pending > 0) parts.push(format(labels.pending[lang], { ...a.submission }, lang));
   if (parts.length === 0) return '';
   return lang === 'zh' ? `（${parts.join('，')}）` : ` (${parts.join(', ')})`;
 }
@@ -108,7 +104,7 @@ function submissionNote(a: ActivityReport, lang: Lang): string {
 function reviewLine(p: PhotoResult, lang: Lang, time: (iso: string) => string): string {
   const r = p.review!;
   const note = r.note ? `${colon[lang]}${r.note}` : '';
-  return fill(labels.reviewed[lang], { decision: labels.verdict[r.decision][lang], auto: labels.verdict[p.autoVerdict ?? p.verdict][lang], note, by: r.by, at: time(r.at) });
+  return format(labels.reviewed[lang], { decision: labels.verdict[r.decision][lang], auto: labels.verdict[p.autoVerdict ?? p.verdict][lang], note, by: r.by, at: time(r.at) }, lang);
 }
 
 /** `与第 1 版相比：新合格 a.jpg；仍不合格 b.jpg；已删除 c.jpg`, or null for a first version. */
@@ -119,5 +115,5 @@ function changesLine(a: ActivityReport, lang: Lang): string | null {
   const parts = (['newlyPassing', 'stillFailing', 'newlyFailing', 'removed'] as const)
     .filter((k) => a.changes![k].length > 0)
     .map((k) => `${labels[k][lang]} ${a.changes![k].map((c) => name(c.file)).join(sep)}`);
-  return `${fill(labels.changes[lang], { ...a.changes })}${colon[lang]}${parts.length ? parts.join(lang === 'zh' ? '；' : '; ') : labels.noChange[lang]}`;
+  return `${format(labels.changes[lang], { ...a.changes }, lang)}${colon[lang]}${parts.length ? parts.join(lang === 'zh' ? '；' : '; ') : labels.noChange[lang]}`;
 }

@@ -197,15 +197,17 @@ export class PhotocheckService {
   // ── progress ────────────────────────────────────────────────────────────────────────────────────────────
   /**
    * Each photo of a version with its state, judged (and the automatic verdict kept) as soon as its analysis exists;
-   * a reviewer's decision, if any, is its verdict.
+   * a reviewer's decision, if any, is its verdict. With `file`, only that photo (each photo is judged on its own:
+   * its analysis, its review and its own look-alikes).
    */
-  photoStatuses(s: Submission): PhotoStatus[] {
+  photoStatuses(s: Submission, file?: string): PhotoStatus[] {
     const unit = findUnit(this.campaign, s.unit);
     const activity = findActivity(this.campaign, s.activity);
     const reviews = this.store.reviews(s.id);
     const radius = duplicateRadius(this.campaign);
     let finder: DuplicateFinder | undefined;
-    return this.store.submissionPhotos(s.id).map((p): PhotoStatus => {
+    const photos = this.store.submissionPhotos(s.id);
+    return (file === undefined ? photos : photos.filter((p) => p.file === file)).map((p): PhotoStatus => {
       const base = { file: p.file, sha256: p.sha256, change: p.change };
       const display = unitDisplay(p.file, s.unit, s.activity);
       const kept = this.store.getResult(s.id, p.file, this.key);
@@ -228,6 +230,11 @@ export class PhotocheckService {
       if (keep) this.store.putResult(s.id, p.file, this.key, result);
       return { ...base, state: result.verdict === 'error' ? 'failed' : 'scored', result: withReview(result, reviews.get(p.file)) };
     });
+  }
+
+  /** One photo of a version with its state (as in photoStatuses), or undefined when the version has no such file. */
+  photoStatus(s: Submission, file: string): PhotoStatus | undefined {
+    return this.photoStatuses(s, file)[0];
   }
 
   /** A submission's progress; re-queues its waiting photos at most every 10 s in case their job was lost. */
@@ -333,7 +340,7 @@ export class PhotocheckService {
   /** A scored photo of a submission, to be reviewed: PC_ERR_NOT_FOUND when there is none, PC_ERR_NOT_REVIEWABLE while queued or unreadable. */
   private reviewable(id: number, file: string): { s: Submission; photo: PhotoStatus } {
     const s = this.store.submission(id);
-    const photo = s && s.campaignId === this.campaign.id ? this.photoStatuses(s).find((p) => p.file === file) : undefined;
+    const photo = s && s.campaignId === this.campaign.id ? this.photoStatus(s, file) : undefined;
     if (!s || !photo) throw new PhotocheckError('PC_ERR_NOT_FOUND', { what: { zh: `提交 ${id} 中的照片 ${file}`, en: `photo ${file} of submission ${id}` } });
     if (photo.state !== 'scored') {
       const reason = photo.state === 'queued' ? { zh: '还在排队检查，请检查完成后再复核', en: 'is still being checked: review it once it is scored' } : { zh: '无法读取（出错），请让单位重新提交原图', en: 'could not be read (error): ask the unit to submit the original' };
@@ -349,15 +356,16 @@ export class PhotocheckService {
   review(id: number, file: string, d: { decision: Review['decision']; note: string }, token: Token): PhotoResult {
     const { s, photo } = this.reviewable(id, file);
     const by = token.label ?? `${token.unit ?? this.campaign.collector} #${token.id}`;
-    this.store.putReview(s.id, file, photo.sha256, { decision: d.decision, note: d.note, by, at: this.now().toISOString() }, token.id);
-    return this.reviewable(id, file).photo.result!;
+    const review: Review = { decision: d.decision, note: d.note, by, at: this.now().toISOString() };
+    this.store.putReview(s.id, file, photo.sha256, review, token.id);
+    return withReview(photo.result!, review); // as the store reads it back: the same four strings
   }
 
   /** Remove the decision on a photo: the automatic verdict counts again. */
   unreview(id: number, file: string): { removed: boolean; photo: PhotoResult } {
-    const { s } = this.reviewable(id, file);
+    const { s, photo } = this.reviewable(id, file);
     const removed = this.store.deleteReview(s.id, file);
-    return { removed, photo: this.reviewable(id, file).photo.result! };
+    return { removed, photo: withReview(photo.result!, undefined) };
   }
 
   // ── re-check ────────────────────────────────────────────────────────────────────────────────────────────

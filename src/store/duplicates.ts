@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { hammingDistance } from '../analysis/phash.ts';
 import type { Analysis } from '../analysis/types.ts';
-import { matchOf } from '../duplicates/find.ts';
+import { matchOf, nearest } from '../duplicates/find.ts';
 import { bandNeighbours, bandRadius, bandsOf } from '../duplicates/hash-index.ts';
 import type { DuplicateMatch } from '../rules/types.ts';
 import type { Store, Submission } from './store.ts';
@@ -83,14 +83,7 @@ export function duplicateFinder(store: Store, s: Submission, radius: number): Du
     return others.get(key)!;
   };
   const of = (file: string, analysis: Analysis): DuplicateMatch[] => {
-    const near = new Map<string, { distance: number; mirrored: boolean }>();
-    for (const [hash, mirrored] of [[analysis.phash, false], [analysis.phashMirrored, true]] as const) {
-      if (!hash) continue;
-      for (const n of nearHashes(db, hash, radius)) {
-        const seen = near.get(n.sha256);
-        if (!seen || n.distance < seen.distance) near.set(n.sha256, { distance: n.distance, mirrored });
-      }
-    }
+    const near = nearest(analysis, (hash) => nearHashes(db, hash, radius).map((n) => ({ key: n.sha256, distance: n.distance })));
     const list: DuplicateMatch[] = [];
     const linked = new Set<string>();
     const first = origin.get(s.campaignId, s.unit, s.activity, analysis.sha256)?.id ?? s.id;

@@ -11,12 +11,15 @@ import { sha256 } from '../util/hash.ts';
 const cache = new Map<string, Buffer>();
 const cacheSize = 64;
 
-/** The evidence picture of a photo (renderEvidence: 1280 px JPEG, faces boxed, theme text outlined, caption, no metadata). */
-export async function evidencePicture(bytes: Buffer, result: PhotoResult, lang: Lang): Promise<Buffer> {
+/**
+ * The evidence picture of a photo (renderEvidence: 1280 px JPEG, faces boxed, theme text outlined, caption, no metadata).
+ * `load` reads the original photo; it is called only when the picture is not in the cache.
+ */
+export async function evidencePicture(load: () => Promise<Buffer>, result: PhotoResult, lang: Lang): Promise<Buffer> {
   const key = `${result.sha256}|${lang}|${sha256(JSON.stringify(result))}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const jpeg = await renderEvidence(bytes, result, { lang });
+  const jpeg = await renderEvidence(await load(), result, { lang });
   cache.set(key, jpeg);
   if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
   return jpeg;

@@ -11,14 +11,11 @@ export class Html {
   }
 }
 
-/** Escape text for element content and quoted attribute values. */
-export const escapeHtml = escapeMarkup;
-
 function piece(v: unknown): string {
   if (v === null || v === undefined || v === false) return '';
   if (v instanceof Html) return v.value;
   if (Array.isArray(v)) return v.map(piece).join('');
-  return escapeHtml(String(v));
+  return escapeMarkup(String(v));
 }
 
 /** `html\`<p>${text}</p>\``: values are escaped unless they are Html; arrays are joined; null/undefined/false vanish. */

@@ -8,7 +8,7 @@ import { PhotocheckError } from '../errors/catalogue.ts';
 import type { Lang, Message } from '../i18n/messages.ts';
 import { analyseJobId } from '../queue/jobs.ts';
 import { authenticate, cookieValue, hideOtherUnit, requireCollector, requireUnit, tokenCookie } from '../server/auth.ts';
-import { parse, routes } from '../server/routes.ts';
+import { parse } from '../server/routes.ts';
 import type { PhotocheckService } from '../service/service.ts';
 import type { Token } from '../store/store.ts';
 import { evidencePicture, exportReport } from './evidence.ts';
@@ -63,8 +63,6 @@ function localPath(p: string | undefined): string {
 /** What every page handler gets: the service and the page helpers. */
 interface PageEnv {
   service: PhotocheckService;
-  /** The reviewer's API exists (PUT …/review): the collector gets a pass/fail form on each photo. */
-  reviewApi: boolean;
   /** Language, signed-in user and URL of the page (sets the language cookie on ?lang=). */
   context(req: FastifyRequest, reply: FastifyReply, token?: Token): PageContext;
   send(reply: FastifyReply, body: string, status?: number): FastifyReply;
@@ -146,7 +144,8 @@ export const pages: Page[] = [
       const report = env.service.report({ unit });
       const u = report.units[0]!;
       const selected = q.activity ? env.service.activityId(q.activity) : (u.activities.find((a) => a.responsible && !a.submission) ?? u.activities[0])?.activity.id;
-      const canReview = env.reviewApi && token!.role === 'collector';
+      // The collector gets a pass/fail form on each photo (PUT /api/submissions/:id/photos/:file/review).
+      const canReview = token!.role === 'collector';
       return env.send(reply, unitPage(env.context(req, reply, token!), { campaign: env.service.campaign, unit: u, reviewItems: report.reviewItems, canReview, selected }));
     },
   },
@@ -161,9 +160,9 @@ export const pages: Page[] = [
       const sub = service.store.submission(p.id);
       if (!sub || sub.campaignId !== service.campaign.id) throw new PhotocheckError('PC_ERR_NOT_FOUND', { what });
       hideOtherUnit(req, token!, sub.unit, what);
-      const photo = service.photoStatuses(sub).find((x) => x.file === p.file);
+      const photo = service.photoStatus(sub, p.file);
       if (!photo?.result || photo.result.autoVerdict === 'error') throw new PhotocheckError('PC_ERR_NOT_FOUND', { what });
-      const jpeg = await evidencePicture(await readFile(service.store.photos.path(photo.sha256)), photo.result, langOf(req));
+      const jpeg = await evidencePicture(() => readFile(service.store.photos.path(photo.sha256)), photo.result, langOf(req));
       return reply.type('image/jpeg').header('cache-control', 'private, max-age=300').send(jpeg);
     },
   },
@@ -260,7 +259,6 @@ export async function webPages(app: FastifyInstance, o: WebOptions): Promise<voi
   const send = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
   const env: PageEnv = {
     service,
-    reviewApi: routes.some((r) => r.method === 'PUT' && r.url === '/api/submissions/:id/photos/:file/review'),
     context(req, reply, token) {
       const lang = langOf(req, reply);
       return { lang, url: req.url, who: token && who(token, lang) };

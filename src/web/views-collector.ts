@@ -1,7 +1,7 @@
 // Pages for the collector: the units × activities overview with downloads, and the operator's queue view.
 import type { Campaign } from '../campaign/schema.ts';
 import { format } from '../i18n/messages.ts';
-import type { Report } from '../report/report.ts';
+import type { Report, UnitReport } from '../report/report.ts';
 import { activityLate, cellStatus, words, type CellStatus } from '../report/tables.ts';
 import type { Overview } from '../service/service.ts';
 import type { FailedAnalysis } from '../store/store.ts';
@@ -11,8 +11,8 @@ import { localTime } from '../campaign/deadline.ts';
 import { activityTitle } from './views-unit.ts';
 
 /** A unit × activity cell of the overview, by the report's one rule for it (src/report/tables.ts). */
-function cell(report: Report, unit: string, activity: string): { status: CellStatus; late: boolean } {
-  const a = report.units.find((u) => u.unit.id === unit)?.activities.find((x) => x.activity.id === activity);
+function cell(unit: UnitReport, activity: string): { status: CellStatus; late: boolean } {
+  const a = unit.activities.find((x) => x.activity.id === activity);
   return { status: cellStatus(a), late: a ? activityLate(a) : false };
 }
 
@@ -24,7 +24,7 @@ export function overviewPage(ctx: PageContext, o: { campaign: Campaign; report: 
   const legend = (['pass', 'fail', 'review', 'missing', 'late'] as const).map((s) => html`<span class="badge ${s}">${statusWord[s][L]}</span>`);
   const rows = report.units.map((u) => {
     const cells = campaign.activities.map((a) => {
-      const c = cell(report, u.unit.id, a.id);
+      const c = cell(u, a.id);
       if (c.status === 'none') return html`<td class="none" title="${t.notAssigned[L]}">—</td>`;
       const href = `${path`/units/${u.unit.id}`}#${encodeURIComponent(`act-${a.id}`)}`;
       return html`<td class="${c.status}"><a href="${href}">${statusWord[c.status][L]}</a>${c.late ? html`<span class="badge late">${statusWord.late[L]}</span>` : null}</td>`;

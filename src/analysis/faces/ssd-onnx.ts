@@ -141,13 +141,12 @@ export class SsdOnnxDetector implements FaceDetector {
 
 async function createSession(options: ResolvedSsdOnnxOptions): Promise<Loaded> {
   const { weightFiles, modelCacheDir, precision } = options;
+  const manifestPath = weightFiles.manifestPath ?? modelPath('ssd-weights-manifest');
+  const weightsPath = weightFiles.weightsPath ?? modelPath('ssd-weights');
   let model: string | Uint8Array;
   let anchors: Float32Array;
-  if (modelCacheDir === false) ({ bytes: model, anchors } = buildSsdOnnxModel(weightFiles, precision));
-  else {
-    const manifestPath = weightFiles.manifestPath ?? modelPath('ssd-weights-manifest');
-    ({ model, anchors } = ssdModel(modelCacheDir, manifestPath, weightFiles.weightsPath ?? modelPath('ssd-weights'), precision));
-  }
+  if (modelCacheDir === false) ({ bytes: model, anchors } = buildSsdOnnxModel({ manifestPath, weightsPath }, precision));
+  else ({ model, anchors } = ssdModel(modelCacheDir, manifestPath, weightsPath, precision));
   const sessionOptions: InferenceSession.SessionOptions = {
     graphOptimizationLevel: options.graphOptimizationLevel,
     intraOpNumThreads: options.intraOpNumThreads,

@@ -1,4 +1,5 @@
 // Face detector `tiled(<inner>)`: runs a whole-image detector on overlapping tiles plus once on the whole image, then merges duplicates.
+import { cropRgb } from '../decode.ts';
 import type { Box, Face, FaceDetector, RgbImage } from '../types.ts';
 import { assertRgbImage, definedOnly } from './ssd-tfjs.ts';
 
@@ -125,19 +126,6 @@ export function mergeFaces(faces: readonly Face[], options: MergeOptions = {}): 
     }
   }
   return kept.map((k) => ({ box: { x: x0[k]!, y: y0[k]!, width: x1[k]! - x0[k]!, height: y1[k]! - y0[k]! }, score: score[k]! }));
-}
-
-/** Copies the pixels of `tile` (inside the image) into a new RgbImage. */
-export function cropRgb(image: RgbImage, tile: Box): RgbImage {
-  const { x, y, width, height } = tile;
-  if (width === image.width && height === image.height) return image;
-  const data = new Uint8Array(width * height * 3);
-  const rowBytes = width * 3;
-  for (let row = 0; row < height; row++) {
-    const from = ((y + row) * image.width + x) * 3;
-    data.set(image.data.subarray(from, from + rowBytes), row * rowBytes);
-  }
-  return { data, width, height };
 }
 
 /**

@@ -538,14 +538,14 @@ async function detectionInput(image: RgbImage, longSide: number) {
 }
 
 /**
- * DB detection on `image` shrunk to `detLongSide`: rectangles in detection-map pixels with the map's scales. The input
- * and probability tensors (~16 MB at 1152 px) are unreachable once it returns.
+ * DB detection on `image` shrunk to `detLongSide`: the text rectangles, in pixels of `image`. The input and probability
+ * tensors (~16 MB at 1152 px) are unreachable once it returns.
  */
 async function detect(det: ort.InferenceSession, image: RgbImage, o: Readonly<Required<PpOcrOptions>>) {
   const input = await detectionInput(image, o.detLongSide);
   const detOut = await det.run({ [det.inputNames[0]!]: input.tensor });
   const prob = detOut[det.outputNames[0]!]!.data as Float32Array;
-  return dbPostprocess(prob, input.paddedWidth, input.width, input.height, o).map((rect) => ({ rect, scaleX: input.scaleX, scaleY: input.scaleY }));
+  return dbPostprocess(prob, input.paddedWidth, input.width, input.height, o).map((rect) => scaleRect(rect, 1 / input.scaleX, 1 / input.scaleY));
 }
 
 /** Where an image that holds only a region of a larger picture lies in it. */
@@ -691,7 +691,7 @@ export class PpOcrReader implements TextReader {
     const { det, rec, keys } = await this.#load();
     const o = this.options;
     const found: { box: Box; rect: RotatedRect; fromSource: boolean }[] = [];
-    for (const rect of mergeSplitLines((await detect(det, image, o)).map((d) => scaleRect(d.rect, 1 / d.scaleX, 1 / d.scaleY)))) {
+    for (const rect of mergeSplitLines(await detect(det, image, o))) {
       const box = boundingBox(rect, image.width, image.height);
       if (!box) continue;
       // Read from the source unless `image` already has all the detail the recogniser can use: a shrunk copy lost
